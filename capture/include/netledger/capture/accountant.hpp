@@ -1,0 +1,84 @@
+// Accountant: the flow table and the per-bucket counters behind it. It takes decoded
+// packets in packet-time order, keeps every IP layer's flow up to date, and at each
+// bucket boundary (packet time) charges what the flows carried since the last one to
+// their hosts. Ended flows and completed buckets go to the sink in batches.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "netledger/capture/decoded_packet.hpp"
+#include "netledger/capture/flow_table.hpp"
+#include "netledger/core/records.hpp"
+#include "netledger/core/sink.hpp"
+
+namespace netledger::capture {
+
+struct AccountantOptions {
+  int64_t bucket_s = 60;
+  int64_t idle_timeout_s = 60;
+  int64_t active_timeout_s = 1800;
+  int64_t close_linger_s = 5;  // a closed TCP flow waits this long for its last segments
+  uint32_t max_flows = 1'000'000;
+  size_t flows_per_batch = 8192;
+};
+
+class Accountant {
+ public:
+  Accountant(AccountantOptions options, TrafficSink& sink);
+
+  // Charges one frame of `wire_len` bytes seen at `ts_us`. Returns false once the sink
+  // has failed (see status()); the caller stops feeding then.
+  bool add(int64_t ts_us, uint32_t wire_len, const DecodedPacket& pkt);
+  // Moves the clock without a packet (a quiet live interface): buckets close and idle
+  // flows expire on time.
+  bool advance(int64_t now_us);
+  // Ends every live flow and emits the last bucket.
+  bool finish();
+
+  [[nodiscard]] const Status& status() const noexcept { return status_; }
+  [[nodiscard]] uint64_t flows_seen() const noexcept { return flows_seen_; }
+  [[nodiscard]] uint64_t flows_evicted() const noexcept { return flows_evicted_; }
+  [[nodiscard]] uint32_t live_flows() const noexcept { return table_.size(); }
+
+ private:
+  struct HostKey {
+    IpAddr host;
+    uint8_t ip_proto;
+    friend bool operator==(const HostKey&, const HostKey&) = default;
+  };
+  struct HostKeyHash {
+    size_t operator()(const HostKey& k) const noexcept { return IpAddrHash{}(k.host) * 31 + k.ip_proto; }
+  };
+  struct ProtoCounters {
+    uint64_t packets = 0;
+    uint64_t bytes = 0;
+    uint64_t flows = 0;
+  };
+
+  void charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPacket& pkt, int layer);
+  uint32_t new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, bool src_is_lo,
+                    const IpLayer& l, bool innermost);
+  void expire(int64_t now_us);
+  void end_flow(uint32_t index, FlowEnd why);
+  void flush_flow(Flow& f);
+  bool roll_bucket(int64_t now_us);
+  bool emit(bool with_buckets);
+
+  AccountantOptions opt_;
+  TrafficSink& sink_;
+  FlowTable table_;
+  Status status_;
+  int64_t now_us_ = 0;
+  int64_t bucket_s_ = -1;  // start of the open bucket
+  std::vector<uint32_t> dirty_;
+  std::unordered_map<HostKey, HostBucket, HostKeyHash> hosts_;
+  std::array<ProtoCounters, 256> protocols_{};
+  TrafficBatch batch_;
+  uint64_t flows_seen_ = 0;
+  uint64_t flows_evicted_ = 0;
+};
+
+}  // namespace netledger::capture

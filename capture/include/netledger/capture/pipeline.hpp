@@ -1,0 +1,60 @@
+// Pipeline: one capture run. Frames from one or more sources go through the decoder
+// into the accountant, which feeds the sink; the run's statistics are kept as it goes
+// and stored when it ends. Several files fed to one pipeline are one dataset: flows
+// continue from one file into the next.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "netledger/capture/accountant.hpp"
+#include "netledger/capture/decoder.hpp"
+#include "netledger/capture/packet_source.hpp"
+#include "netledger/core/records.hpp"
+#include "netledger/core/sink.hpp"
+
+namespace netledger::capture {
+
+enum class FeedEnd : uint8_t {
+  kComplete,     // the source ended cleanly
+  kTruncated,    // the source broke off (a file cut mid-record); what came before is kept
+  kStopped,      // the stop flag or the duration ended it
+  kSinkFailed,   // the store could take no more
+  kSourceError,  // a live source failed
+};
+
+struct FeedOptions {
+  const std::atomic<bool>* stop = nullptr;  // checked between reads
+  int64_t duration_s = 0;                   // live: stop after this long (0: no limit)
+};
+
+class Pipeline {
+ public:
+  Pipeline(TrafficSink& sink, AccountantOptions options, std::string kind, std::string source);
+
+  // Registers the run with the sink.
+  Status begin();
+  // Reads `source` to its end (or until stopped) and returns how it ended; the reason
+  // for anything but kComplete/kStopped is in last_error().
+  FeedEnd feed(PacketSource& source, const FeedOptions& options = {});
+  // Ends every flow, stores the last bucket and the run's statistics with `status`.
+  Status finish(const std::string& status);
+
+  [[nodiscard]] const CaptureStats& stats() const noexcept { return stats_; }
+  [[nodiscard]] const std::string& last_error() const noexcept { return last_error_; }
+  [[nodiscard]] const Accountant& accountant() const noexcept { return accountant_; }
+
+ private:
+  void on_packet(int link_type, const RawPacket& raw);
+
+  TrafficSink& sink_;
+  Accountant accountant_;
+  Decoder decoder_;
+  DecodedPacket decoded_;
+  CaptureStats stats_;
+  int64_t run_id_ = 0;
+  std::string last_error_;
+};
+
+}  // namespace netledger::capture

@@ -1,0 +1,232 @@
+#include "netledger/capture/accountant.hpp"
+
+#include <utility>
+
+namespace netledger::capture {
+
+namespace {
+
+constexpr uint8_t kTcp = 6;
+constexpr uint8_t kFin = 0x01;
+constexpr uint8_t kSyn = 0x02;
+constexpr uint8_t kRst = 0x04;
+constexpr uint8_t kAck = 0x10;
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
+
+}  // namespace
+
+Accountant::Accountant(AccountantOptions options, TrafficSink& sink)
+    : opt_(options), sink_(sink), table_(options.max_flows) {
+  hosts_.reserve(4096);
+}
+
+bool Accountant::add(int64_t ts_us, uint32_t wire_len, const DecodedPacket& pkt) {
+  if (!status_.ok()) return false;
+  // The clock only moves forward: a packet stamped earlier than one already seen (files
+  // given out of order, a clock step) is charged to the open bucket.
+  if (ts_us > now_us_ || bucket_s_ < 0) {
+    if (!advance(ts_us)) return false;
+  }
+  const int innermost = pkt.n_ip - 1;
+  for (int i = 0; i < pkt.n_ip; ++i) charge_layer(ts_us, wire_len, pkt, i);
+  if (innermost >= 0) {
+    ProtoCounters& p = protocols_[pkt.ip[static_cast<size_t>(innermost)].ip_proto];
+    ++p.packets;
+    p.bytes += wire_len;
+  }
+  if (batch_.flows.size() >= opt_.flows_per_batch) return emit(false);
+  return true;
+}
+
+void Accountant::charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPacket& pkt, int layer) {
+  const IpLayer& l = pkt.ip[static_cast<size_t>(layer)];
+  const bool innermost = layer == pkt.n_ip - 1;
+  bool src_is_lo = true;
+  FlowKey key = FlowKey::make(l.src, l.src_port, l.dst, l.dst_port, l.ip_proto, pkt.vlan, pkt.outer_vlan, src_is_lo);
+  uint64_t hash = key.hash();
+  uint32_t index = table_.find(key, hash);
+  if (index != kNoFlow) {
+    Flow& f = table_.at(index);
+    bool restart = f.closed && l.ip_proto == kTcp && (l.tcp_flags & (kSyn | kAck)) == kSyn;
+    if (restart) {
+      end_flow(index, FlowEnd::kClosed);
+      index = kNoFlow;
+    } else if (ts_us - f.first_us >= opt_.active_timeout_s * 1'000'000) {
+      // NetFlow-style active timeout: report what the flow did so far, go on afresh.
+      bool client_is_lo = f.client_is_lo;
+      bool counted = f.counted;
+      end_flow(index, FlowEnd::kActive);
+      index = new_flow(key, hash, ts_us, client_is_lo, l, false);
+      Flow& g = table_.at(index);
+      g.client_is_lo = client_is_lo;
+      g.counted = counted;
+    }
+  }
+  if (index == kNoFlow) index = new_flow(key, hash, ts_us, src_is_lo, l, innermost);
+
+  Flow& f = table_.at(index);
+  const int dir = (src_is_lo == f.client_is_lo) ? 0 : 1;
+  ++f.packets[dir];
+  f.bytes[dir] += wire_len;
+  ++f.pending_packets[dir];
+  f.pending_bytes[dir] += wire_len;
+  if (ts_us > f.last_us) f.last_us = ts_us;
+  if (!innermost) f.tunnel = true;
+  if (!f.dirty) {
+    f.dirty = true;
+    dirty_.push_back(index);
+  }
+  if (l.ip_proto == kTcp) {
+    if ((l.tcp_flags & kRst) != 0) f.closed = true;
+    if ((l.tcp_flags & kFin) != 0) f.fin_mask |= static_cast<uint8_t>(1U << dir);
+    if (f.fin_mask == 3) f.closed = true;
+  }
+  table_.touch(index, f.closed ? FlowTable::kClosing : FlowTable::kOpen);
+}
+
+uint32_t Accountant::new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, bool src_is_lo,
+                              const IpLayer& l, bool innermost) {
+  if (table_.size() >= table_.max_flows()) {
+    // The cap is reached: the flow idle longest makes room, and the eviction is counted.
+    uint32_t victim = table_.oldest(FlowTable::kClosing);
+    if (victim == kNoFlow) victim = table_.oldest(FlowTable::kOpen);
+    end_flow(victim, FlowEnd::kEvicted);
+    ++flows_evicted_;
+  }
+  uint32_t index = table_.insert(key, hash);
+  Flow& f = table_.at(index);
+  f.first_us = ts_us;
+  f.last_us = ts_us;
+  // The client sent the SYN; a SYN-ACK seen first means the other side did.
+  bool syn_ack = l.ip_proto == kTcp && (l.tcp_flags & (kSyn | kAck)) == (kSyn | kAck);
+  f.client_is_lo = syn_ack ? !src_is_lo : src_is_lo;
+  ++flows_seen_;
+  if (innermost) ++protocols_[l.ip_proto].flows;
+  return index;
+}
+
+void Accountant::flush_flow(Flow& f) {
+  f.dirty = false;
+  if (f.pending_packets[0] == 0 && f.pending_packets[1] == 0 && f.counted) return;
+  IpAddr lo = f.key.lo_addr();
+  IpAddr hi = f.key.hi_addr();
+  const IpAddr& client = f.client_is_lo ? lo : hi;
+  const IpAddr& server = f.client_is_lo ? hi : lo;
+  auto charge = [&](const IpAddr& host, int sent_dir) {
+    HostBucket& h = hosts_[HostKey{host, f.key.ip_proto}];
+    h.packets_sent += f.pending_packets[sent_dir];
+    h.bytes_sent += f.pending_bytes[sent_dir];
+    h.packets_received += f.pending_packets[1 - sent_dir];
+    h.bytes_received += f.pending_bytes[1 - sent_dir];
+    return &h;
+  };
+  HostBucket* c = charge(client, 0);
+  HostBucket* s = charge(server, 1);
+  if (!f.counted) {
+    ++c->flows;
+    if (s != c) ++s->flows;
+    f.counted = true;
+  }
+  f.pending_packets[0] = f.pending_packets[1] = 0;
+  f.pending_bytes[0] = f.pending_bytes[1] = 0;
+}
+
+void Accountant::end_flow(uint32_t index, FlowEnd why) {
+  Flow& f = table_.at(index);
+  flush_flow(f);
+  FlowRecord r;
+  IpAddr lo = f.key.lo_addr();
+  IpAddr hi = f.key.hi_addr();
+  r.client = f.client_is_lo ? lo : hi;
+  r.server = f.client_is_lo ? hi : lo;
+  r.client_port = f.client_is_lo ? f.key.lo_port : f.key.hi_port;
+  r.server_port = f.client_is_lo ? f.key.hi_port : f.key.lo_port;
+  r.ip_proto = f.key.ip_proto;
+  r.tunnel = f.tunnel;
+  r.vlan = f.key.vlan;
+  r.outer_vlan = f.key.outer_vlan;
+  r.first_us = f.first_us;
+  r.last_us = f.last_us;
+  r.packets_c2s = f.packets[0];
+  r.bytes_c2s = f.bytes[0];
+  r.packets_s2c = f.packets[1];
+  r.bytes_s2c = f.bytes[1];
+  r.end = why;
+  batch_.flows.push_back(r);
+  table_.erase(index);
+}
+
+void Accountant::expire(int64_t now_us) {
+  const int64_t idle_us = opt_.idle_timeout_s * 1'000'000;
+  const int64_t linger_us = opt_.close_linger_s * 1'000'000;
+  for (uint32_t i = table_.oldest(FlowTable::kClosing);
+       i != kNoFlow && table_.at(i).last_us + linger_us <= now_us; i = table_.oldest(FlowTable::kClosing)) {
+    end_flow(i, FlowEnd::kClosed);
+  }
+  for (uint32_t i = table_.oldest(FlowTable::kOpen);
+       i != kNoFlow && table_.at(i).last_us + idle_us <= now_us; i = table_.oldest(FlowTable::kOpen)) {
+    end_flow(i, FlowEnd::kIdle);
+  }
+}
+
+bool Accountant::advance(int64_t now_us) {
+  if (!status_.ok()) return false;
+  if (bucket_s_ >= 0 && now_us <= now_us_) return true;
+  now_us_ = now_us;
+  int64_t bucket = floor_div(floor_div(now_us, 1'000'000), opt_.bucket_s) * opt_.bucket_s;
+  if (bucket_s_ < 0) bucket_s_ = bucket;
+  if (bucket != bucket_s_) {
+    if (!roll_bucket(now_us)) return false;
+    bucket_s_ = bucket;
+  }
+  expire(now_us);
+  return status_.ok();
+}
+
+bool Accountant::roll_bucket(int64_t /*now_us*/) {
+  for (uint32_t index : dirty_) {
+    Flow& f = table_.at(index);
+    if (f.in_use && f.dirty) flush_flow(f);
+  }
+  dirty_.clear();
+  return emit(true);
+}
+
+bool Accountant::emit(bool with_buckets) {
+  if (with_buckets) {
+    batch_.hosts.reserve(hosts_.size());
+    for (auto& [key, h] : hosts_) {
+      h.bucket_s = bucket_s_;
+      h.host = key.host;
+      h.ip_proto = key.ip_proto;
+      batch_.hosts.push_back(h);
+    }
+    hosts_.clear();
+    for (size_t p = 0; p < protocols_.size(); ++p) {
+      const ProtoCounters& c = protocols_[p];
+      if (c.packets == 0 && c.flows == 0) continue;
+      batch_.protocols.push_back(
+          ProtocolBucket{bucket_s_, static_cast<uint8_t>(p), c.packets, c.bytes, c.flows});
+    }
+    protocols_.fill(ProtoCounters{});
+  }
+  if (batch_.empty()) return true;
+  status_ = sink_.consume(std::exchange(batch_, TrafficBatch{}));
+  return status_.ok();
+}
+
+bool Accountant::finish() {
+  if (!status_.ok()) return false;
+  for (uint32_t i = table_.oldest(FlowTable::kClosing); i != kNoFlow; i = table_.oldest(FlowTable::kClosing)) {
+    end_flow(i, FlowEnd::kClosed);
+  }
+  for (uint32_t i = table_.oldest(FlowTable::kOpen); i != kNoFlow; i = table_.oldest(FlowTable::kOpen)) {
+    end_flow(i, FlowEnd::kEndOfCapture);
+  }
+  dirty_.clear();
+  if (bucket_s_ < 0) return emit(false);
+  return emit(true);
+}
+
+}  // namespace netledger::capture

@@ -1,0 +1,152 @@
+#include "netledger/capture/packet_source.hpp"
+
+#include <pcap/pcap.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "netledger/capture/decoder.hpp"
+
+namespace netledger::capture {
+
+namespace {
+
+template <auto Fn>
+struct CFree {
+  template <class T>
+  void operator()(T* p) const noexcept {
+    if (p != nullptr) Fn(p);
+  }
+};
+using PcapHandle = std::unique_ptr<pcap_t, CFree<&pcap_close>>;
+
+// libpcap reads a savefile 4 KiB at a time through stdio; a 1 MiB buffer halves the
+// cost of reading (see bench/README.md).
+constexpr size_t kFileBuffer = 1 << 20;
+
+std::string describe_link(int dlt) {
+  const char* name = pcap_datalink_val_to_name(dlt);
+  return std::to_string(dlt) + (name != nullptr ? std::string(" (") + name + ")" : std::string());
+}
+
+}  // namespace
+
+struct PacketSource::Impl {
+  PcapHandle pcap;
+  std::unique_ptr<char[]> buffer;
+  bool live = false;
+};
+
+PacketSource::PacketSource(std::unique_ptr<Impl> impl, std::string name)
+    : impl_(std::move(impl)), name_(std::move(name)) {}
+
+PacketSource::~PacketSource() = default;
+
+Result<std::unique_ptr<PacketSource>> PacketSource::open_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return make_error(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo, path + ": " + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) return make_error(ErrorCode::kInvalidArgument, path + ": is a directory, not a capture file");
+  FILE* fp = std::fopen(path.c_str(), "rb");
+  if (fp == nullptr) {
+    return make_error(errno == EACCES ? ErrorCode::kPermission : ErrorCode::kIo, path + ": " + std::strerror(errno));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->buffer.reset(new char[kFileBuffer]);
+  std::setvbuf(fp, impl->buffer.get(), _IOFBF, kFileBuffer);
+  char err[PCAP_ERRBUF_SIZE] = {};
+  // On success libpcap owns fp and closes it in pcap_close; on failure we close it.
+  pcap_t* p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, err);
+  if (p == nullptr) {
+    std::fclose(fp);
+    if (st.st_size == 0) return make_error(ErrorCode::kFormat, path + ": empty file, not a capture file");
+    std::string why = err;
+    ErrorCode code = ErrorCode::kFormat;
+    if (why.find("truncated") != std::string::npos) code = ErrorCode::kTruncated;
+    if (why.find("unknown file format") != std::string::npos) why = "not a pcap or pcapng capture file";
+    return make_error(code, path + ": " + why);
+  }
+  impl->pcap.reset(p);
+  int dlt = pcap_datalink(p);
+  if (!link_type_supported(dlt)) {
+    return make_error(ErrorCode::kUnsupported, path + ": unsupported link type " + describe_link(dlt));
+  }
+  return std::unique_ptr<PacketSource>(new PacketSource(std::move(impl), path));
+}
+
+Result<std::unique_ptr<PacketSource>> PacketSource::open_live(const LiveOptions& o) {
+  char err[PCAP_ERRBUF_SIZE] = {};
+  PcapHandle p(pcap_create(o.interface.c_str(), err));
+  if (!p) return make_error(ErrorCode::kIo, "pcap_create(" + o.interface + "): " + err);
+  pcap_set_snaplen(p.get(), o.snaplen);
+  pcap_set_promisc(p.get(), o.promiscuous ? 1 : 0);
+  pcap_set_timeout(p.get(), o.read_timeout_ms);
+  pcap_set_buffer_size(p.get(), o.buffer_bytes);
+  pcap_set_tstamp_precision(p.get(), PCAP_TSTAMP_PRECISION_MICRO);
+  int rc = pcap_activate(p.get());
+  if (rc < 0) {
+    std::string why = pcap_geterr(p.get());
+    if (why.empty()) why = pcap_statustostr(rc);
+    ErrorCode code = rc == PCAP_ERROR_PERM_DENIED ? ErrorCode::kPermission
+                     : rc == PCAP_ERROR_NO_SUCH_DEVICE ? ErrorCode::kNotFound : ErrorCode::kIo;
+    return make_error(code, "pcap_activate(" + o.interface + "): " + why);
+  }
+  int dlt = pcap_datalink(p.get());
+  if (!link_type_supported(dlt)) {
+    return make_error(ErrorCode::kUnsupported, o.interface + ": unsupported link type " + describe_link(dlt));
+  }
+  if (!o.filter.empty()) {
+    bpf_program prog{};
+    if (pcap_compile(p.get(), &prog, o.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+      return make_error(ErrorCode::kInvalidArgument, "filter '" + o.filter + "': " + pcap_geterr(p.get()));
+    }
+    int set = pcap_setfilter(p.get(), &prog);
+    pcap_freecode(&prog);
+    if (set != 0) return make_error(ErrorCode::kIo, "pcap_setfilter(" + o.interface + "): " + pcap_geterr(p.get()));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->pcap = std::move(p);
+  impl->live = true;
+  return std::unique_ptr<PacketSource>(new PacketSource(std::move(impl), o.interface));
+}
+
+ReadResult PacketSource::next(RawPacket& out) noexcept {
+  pcap_pkthdr* hdr = nullptr;
+  const u_char* data = nullptr;
+  int rc = pcap_next_ex(impl_->pcap.get(), &hdr, &data);
+  switch (rc) {
+    case 1:
+      out.ts_us = static_cast<int64_t>(hdr->ts.tv_sec) * 1'000'000 + hdr->ts.tv_usec;
+      out.caplen = hdr->caplen;
+      out.wire_len = hdr->len < hdr->caplen ? hdr->caplen : hdr->len;
+      out.data = data;
+      return ReadResult::kPacket;
+    case 0: return ReadResult::kTimeout;
+    case PCAP_ERROR_BREAK: return ReadResult::kEnd;
+    default: {
+      std::string why = pcap_geterr(impl_->pcap.get());
+      if (!impl_->live && why.empty()) return ReadResult::kEnd;  // end of the savefile
+      error_ = name_ + ": " + why;
+      return ReadResult::kError;
+    }
+  }
+}
+
+int PacketSource::link_type() const noexcept { return pcap_datalink(impl_->pcap.get()); }
+
+void PacketSource::break_loop() noexcept { pcap_breakloop(impl_->pcap.get()); }
+
+DropCounts PacketSource::drops() const noexcept {
+  DropCounts d;
+  pcap_stat st{};
+  if (impl_->live && pcap_stats(impl_->pcap.get(), &st) == 0) {
+    d.kernel = st.ps_drop;
+    d.interface = st.ps_ifdrop;
+  }
+  return d;
+}
+
+}  // namespace netledger::capture

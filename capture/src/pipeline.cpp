@@ -1,0 +1,113 @@
+#include "netledger/capture/pipeline.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <utility>
+
+namespace netledger::capture {
+
+namespace {
+
+int64_t wall_now_s() { return static_cast<int64_t>(std::time(nullptr)); }
+
+int64_t wall_now_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+Pipeline::Pipeline(TrafficSink& sink, AccountantOptions options, std::string kind, std::string source)
+    : sink_(sink), accountant_(options, sink) {
+  stats_.kind = std::move(kind);
+  stats_.source = std::move(source);
+  stats_.status = "running";
+}
+
+Status Pipeline::begin() {
+  stats_.started_s = wall_now_s();
+  auto id = sink_.begin_run(stats_);
+  if (!id.ok()) return id.error();
+  run_id_ = *id;
+  return {};
+}
+
+void Pipeline::on_packet(int link_type, const RawPacket& raw) {
+  ++stats_.packets_read;
+  stats_.bytes_read += raw.wire_len;
+  stats_.bytes_captured += raw.caplen;
+  if (stats_.first_packet_us == 0 || raw.ts_us < stats_.first_packet_us) stats_.first_packet_us = raw.ts_us;
+  if (raw.ts_us > stats_.last_packet_us) stats_.last_packet_us = raw.ts_us;
+  if (raw.caplen < raw.wire_len) decoder_.anomalies().bump(Anomaly::kSnaplenCut);
+  switch (decoder_.decode(link_type, raw.data, raw.caplen, decoded_)) {
+    case Verdict::kIp:
+      ++stats_.packets_decoded;
+      accountant_.add(raw.ts_us, raw.wire_len, decoded_);
+      break;
+    case Verdict::kNonIp:
+      ++stats_.non_ip_packets;
+      accountant_.advance(raw.ts_us);
+      break;
+    case Verdict::kBroken: accountant_.advance(raw.ts_us); break;
+  }
+}
+
+FeedEnd Pipeline::feed(PacketSource& source, const FeedOptions& options) {
+  const int link_type = source.link_type();
+  const int64_t deadline_us = options.duration_s > 0 ? wall_now_us() + options.duration_s * 1'000'000 : 0;
+  RawPacket raw;
+  FeedEnd end = FeedEnd::kComplete;
+  for (;;) {
+    if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
+      end = FeedEnd::kStopped;
+      break;
+    }
+    ReadResult r = source.next(raw);
+    if (r == ReadResult::kPacket) {
+      on_packet(link_type, raw);
+      if (!accountant_.status().ok()) {
+        end = FeedEnd::kSinkFailed;
+        last_error_ = accountant_.status().error().message;
+        break;
+      }
+    } else if (r == ReadResult::kTimeout) {
+      // A quiet interface: let wall time close buckets and expire flows.
+      accountant_.advance(wall_now_us());
+    } else if (r == ReadResult::kEnd) {
+      end = (options.stop != nullptr && options.stop->load()) ? FeedEnd::kStopped : FeedEnd::kComplete;
+      break;
+    } else {
+      last_error_ = source.error();
+      end = stats_.kind == "replay" ? FeedEnd::kTruncated : FeedEnd::kSourceError;
+      break;
+    }
+    if (deadline_us != 0 && (stats_.packets_read & 0x3F) == 0 && wall_now_us() >= deadline_us) {
+      end = FeedEnd::kStopped;
+      break;
+    }
+    if (deadline_us != 0 && r == ReadResult::kTimeout && wall_now_us() >= deadline_us) {
+      end = FeedEnd::kStopped;
+      break;
+    }
+  }
+  DropCounts d = source.drops();
+  stats_.drops_kernel += d.kernel;
+  stats_.drops_interface += d.interface;
+  if (!last_error_.empty() && stats_.error.empty()) stats_.error = last_error_;
+  return end;
+}
+
+Status Pipeline::finish(const std::string& status) {
+  bool flushed = accountant_.finish();
+  stats_.finished_s = wall_now_s();
+  stats_.flows_seen = accountant_.flows_seen();
+  stats_.flows_evicted = accountant_.flows_evicted();
+  stats_.anomalies = decoder_.anomalies().nonzero();
+  stats_.status = flushed ? status : "failed";
+  if (!flushed && stats_.error.empty()) stats_.error = accountant_.status().error().message;
+  Status stored = sink_.end_run(run_id_, stats_);
+  if (!flushed) return accountant_.status();
+  return stored;
+}
+
+}  // namespace netledger::capture

@@ -1,0 +1,20 @@
+// Time as people write it, to and from epoch seconds (UTC).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "netledger/core/result.hpp"
+
+namespace netledger {
+
+// "2026-11-21 13:05:00" in UTC.
+std::string format_utc(int64_t epoch_s);
+
+// Accepts epoch seconds ("1700000000"), a date ("2026-11-01"), a date and time
+// ("2026-11-01T13:00", "2026-11-01 13:00:05", optional trailing "Z"), or an age
+// relative to `now_s` ("90s", "30m", "24h", "7d", "2w"). All UTC.
+Result<int64_t> parse_time(std::string_view text, int64_t now_s);
+
+}  // namespace netledger

@@ -1,0 +1,36 @@
+#include "netledger/core/records.hpp"
+
+namespace netledger {
+
+const char* flow_end_name(FlowEnd end) noexcept {
+  switch (end) {
+    case FlowEnd::kIdle: return "idle";
+    case FlowEnd::kActive: return "active";
+    case FlowEnd::kClosed: return "closed";
+    case FlowEnd::kEvicted: return "evicted";
+    case FlowEnd::kEndOfCapture: return "end-of-capture";
+  }
+  return "unknown";
+}
+
+std::string ip_proto_name(uint8_t ip_proto) {
+  switch (ip_proto) {
+    case 1: return "icmp";
+    case 2: return "igmp";
+    case 4: return "ipip";
+    case 6: return "tcp";
+    case 17: return "udp";
+    case 41: return "ipv6";
+    case 47: return "gre";
+    case 50: return "esp";
+    case 51: return "ah";
+    case 58: return "icmpv6";
+    case 89: return "ospf";
+    case 103: return "pim";
+    case 112: return "vrrp";
+    case 132: return "sctp";
+    default: return "ip-" + std::to_string(ip_proto);
+  }
+}
+
+}  // namespace netledger

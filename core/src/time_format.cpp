@@ -1,0 +1,62 @@
+#include "netledger/core/time_format.hpp"
+
+#include <charconv>
+#include <ctime>
+
+
+namespace netledger {
+
+std::string format_utc(int64_t epoch_s) {
+  std::time_t t = static_cast<std::time_t>(epoch_s);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+namespace {
+
+bool parse_int(std::string_view s, int64_t& out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+Result<int64_t> bad_time(std::string_view text) {
+  return make_error(ErrorCode::kInvalidArgument,
+                    "invalid time '" + std::string(text) +
+                        "': expected epoch seconds, YYYY-MM-DD[THH:MM[:SS]], or an age like 24h, 7d");
+}
+
+}  // namespace
+
+Result<int64_t> parse_time(std::string_view text, int64_t now_s) {
+  int64_t n = 0;
+  if (parse_int(text, n)) return n;
+  if (text.size() >= 2) {
+    int64_t unit = 0;
+    switch (text.back()) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      case 'w': unit = 7 * 86400; break;
+      default: break;
+    }
+    if (unit != 0 && parse_int(text.substr(0, text.size() - 1), n) && n >= 0) return now_s - n * unit;
+  }
+  std::string s(text);
+  if (!s.empty() && s.back() == 'Z') s.pop_back();
+  std::tm tm{};
+  const char* end = nullptr;
+  for (const char* fmt : {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M",
+                          "%Y-%m-%d"}) {
+    tm = std::tm{};
+    end = strptime(s.c_str(), fmt, &tm);
+    if (end != nullptr && *end == '\0') return static_cast<int64_t>(timegm(&tm));
+  }
+  return bad_time(text);
+}
+
+}  // namespace netledger

@@ -1,0 +1,23 @@
+// Report builders: a storage query made into a Table.
+#pragma once
+
+#include <cstddef>
+
+#include "netledger/core/result.hpp"
+#include "netledger/report/table.hpp"
+#include "netledger/storage/database.hpp"
+#include "netledger/storage/queries.hpp"
+
+namespace netledger::report {
+
+struct ReportOptions {
+  storage::TimeRange range;
+  size_t top = 20;  // 0: every row
+};
+
+Result<Table> hosts_report(const storage::Database& db, const ReportOptions& o);
+Result<Table> protocols_report(const storage::Database& db, const ReportOptions& o);
+Result<Table> flows_report(const storage::Database& db, const ReportOptions& o);
+Result<Table> runs_report(const storage::Database& db, const ReportOptions& o);
+
+}  // namespace netledger::report

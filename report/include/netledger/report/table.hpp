@@ -1,0 +1,50 @@
+// The report model: a titled table of typed cells. Builders fill it from storage
+// queries; renderers turn it into text. Renderers never query, queries never format.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace netledger::report {
+
+enum class Kind : uint8_t {
+  kText,
+  kCount,    // an integer count
+  kBytes,    // an integer byte count: human units in tables, exact elsewhere
+  kTime,     // UTC epoch seconds, integer or fractional
+  kBool,
+};
+
+struct Column {
+  std::string key;     // JSON member and CSV header
+  std::string header;  // terminal table heading
+  Kind kind = Kind::kText;
+  bool in_table = true;  // some columns are for machines only (JSON/CSV)
+};
+
+using Cell = std::variant<std::monostate, std::string, int64_t, double, bool>;
+
+struct Table {
+  std::string name;   // top-level JSON member: "hosts", "protocols", ...
+  std::string title;  // heading for people
+  std::vector<Column> columns;
+  std::vector<std::vector<Cell>> rows;
+  std::vector<std::string> notes;  // shown under a terminal table, e.g. how complete the data is
+};
+
+enum class Format : uint8_t { kTable, kCsv, kJson };
+
+// Parses "table", "csv" or "json".
+bool parse_format(const std::string& text, Format& out);
+
+std::string render(const Table& t, Format f);
+std::string render_table(const Table& t);
+std::string render_csv(const Table& t);
+std::string render_json(const Table& t);
+
+// 1536 -> "1.5 KiB"; exact below 1 KiB.
+std::string human_bytes(int64_t bytes);
+
+}  // namespace netledger::report

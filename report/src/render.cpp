@@ -1,0 +1,191 @@
+#include <algorithm>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+
+#include "netledger/core/time_format.hpp"
+#include "netledger/report/table.hpp"
+
+namespace netledger::report {
+
+namespace {
+
+std::string number(int64_t v) { return std::to_string(v); }
+
+std::string fractional(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  return buf;
+}
+
+std::string time_text(const Cell& c) {
+  if (const auto* i = std::get_if<int64_t>(&c)) return format_utc(*i);
+  if (const auto* d = std::get_if<double>(&c)) {
+    auto whole = static_cast<int64_t>(std::floor(*d));
+    char frac[16];
+    std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>((*d - static_cast<double>(whole)) * 1000.0));
+    return format_utc(whole) + frac;
+  }
+  return "";
+}
+
+// For people: bytes in binary units, times as UTC text.
+std::string human_cell(const Cell& c, Kind k) {
+  if (std::holds_alternative<std::monostate>(c)) return "-";
+  if (k == Kind::kBytes) {
+    if (const auto* i = std::get_if<int64_t>(&c)) return human_bytes(*i);
+  }
+  if (k == Kind::kTime) return time_text(c);
+  if (const auto* s = std::get_if<std::string>(&c)) return *s;
+  if (const auto* i = std::get_if<int64_t>(&c)) return number(*i);
+  if (const auto* d = std::get_if<double>(&c)) return fractional(*d);
+  if (const auto* b = std::get_if<bool>(&c)) return *b ? "yes" : "no";
+  return "";
+}
+
+// For machines: exact values.
+std::string exact_cell(const Cell& c) {
+  if (const auto* s = std::get_if<std::string>(&c)) return *s;
+  if (const auto* i = std::get_if<int64_t>(&c)) return number(*i);
+  if (const auto* d = std::get_if<double>(&c)) return fractional(*d);
+  if (const auto* b = std::get_if<bool>(&c)) return *b ? "true" : "false";
+  return "";
+}
+
+std::string csv_quote(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char ch : s) {
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (ch < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+          out += buf;
+        } else {
+          out += static_cast<char>(ch);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_cell(const Cell& c) {
+  if (std::holds_alternative<std::monostate>(c)) return "null";
+  if (const auto* s = std::get_if<std::string>(&c)) return json_string(*s);
+  return exact_cell(c);
+}
+
+bool right_aligned(Kind k) { return k == Kind::kCount || k == Kind::kBytes; }
+
+}  // namespace
+
+bool parse_format(const std::string& text, Format& out) {
+  if (text == "table") out = Format::kTable;
+  else if (text == "csv") out = Format::kCsv;
+  else if (text == "json") out = Format::kJson;
+  else return false;
+  return true;
+}
+
+std::string human_bytes(int64_t bytes) {
+  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024.0 && u < 5) {
+    v /= 1024.0;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %s", v, kUnits[u]);
+  return buf;
+}
+
+std::string render_table(const Table& t) {
+  std::vector<size_t> cols;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    if (t.columns[i].in_table) cols.push_back(i);
+  }
+  std::vector<std::vector<std::string>> cells;
+  std::vector<size_t> width(t.columns.size(), 0);
+  for (size_t i : cols) width[i] = t.columns[i].header.size();
+  for (const auto& row : t.rows) {
+    cells.emplace_back();
+    for (size_t i : cols) {
+      cells.back().push_back(human_cell(row[i], t.columns[i].kind));
+      width[i] = std::max(width[i], cells.back().back().size());
+    }
+  }
+  auto pad = [](const std::string& s, size_t w, bool right) {
+    std::string fill(w > s.size() ? w - s.size() : 0, ' ');
+    return right ? fill + s : s + fill;
+  };
+  std::string out;
+  if (!t.title.empty()) out += t.title + "\n";
+  std::string line;
+  for (size_t k = 0; k < cols.size(); ++k) {
+    const Column& c = t.columns[cols[k]];
+    line += (k ? "  " : "") + pad(c.header, width[cols[k]], right_aligned(c.kind));
+  }
+  out += line.substr(0, line.find_last_not_of(' ') + 1) + "\n";
+  for (const auto& row : cells) {
+    line.clear();
+    for (size_t k = 0; k < cols.size(); ++k) {
+      line += (k ? "  " : "") + pad(row[k], width[cols[k]], right_aligned(t.columns[cols[k]].kind));
+    }
+    out += line.substr(0, line.find_last_not_of(' ') + 1) + "\n";
+  }
+  if (t.rows.empty()) out += "(no data in this range)\n";
+  for (const auto& n : t.notes) out += n + "\n";
+  return out;
+}
+
+std::string render_csv(const Table& t) {
+  std::string out;
+  for (size_t i = 0; i < t.columns.size(); ++i) out += (i ? "," : "") + csv_quote(t.columns[i].key);
+  out += "\n";
+  for (const auto& row : t.rows) {
+    for (size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + csv_quote(exact_cell(row[i]));
+    out += "\n";
+  }
+  return out;
+}
+
+std::string render_json(const Table& t) {
+  std::string out = "{" + json_string(t.name) + ":[";
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    out += r ? ",\n{" : "\n{";
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      out += (i ? "," : "") + json_string(t.columns[i].key) + ":" + json_cell(t.rows[r][i]);
+    }
+    out += "}";
+  }
+  out += t.rows.empty() ? "]}\n" : "\n]}\n";
+  return out;
+}
+
+std::string render(const Table& t, Format f) {
+  switch (f) {
+    case Format::kTable: return render_table(t);
+    case Format::kCsv: return render_csv(t);
+    case Format::kJson: return render_json(t);
+  }
+  return "";
+}
+
+}  // namespace netledger::report

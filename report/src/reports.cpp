@@ -1,0 +1,125 @@
+#include "netledger/report/reports.hpp"
+
+#include <string>
+
+namespace netledger::report {
+
+namespace {
+
+Cell count(uint64_t v) { return Cell{static_cast<int64_t>(v)}; }
+Cell seconds_from_us(int64_t us) { return Cell{static_cast<double>(us) / 1e6}; }
+
+}  // namespace
+
+Result<Table> hosts_report(const storage::Database& db, const ReportOptions& o) {
+  auto rows = storage::query_hosts(db, o.range, o.top);
+  if (!rows.ok()) return rows.error();
+  Table t;
+  t.name = "hosts";
+  t.title = "Top hosts by bytes";
+  t.columns = {{"address", "Host", Kind::kText},
+               {"packets_sent", "Pkts sent", Kind::kCount},
+               {"bytes_sent", "Sent", Kind::kBytes},
+               {"packets_received", "Pkts recv", Kind::kCount},
+               {"bytes_received", "Received", Kind::kBytes},
+               {"bytes", "Total", Kind::kBytes},
+               {"flows", "Flows", Kind::kCount},
+               {"first_seen", "First seen", Kind::kTime, false},
+               {"last_seen", "Last seen", Kind::kTime, false}};
+  for (const auto& r : *rows) {
+    t.rows.push_back({r.address, count(r.packets_sent), count(r.bytes_sent), count(r.packets_received),
+                      count(r.bytes_received), count(r.bytes_sent + r.bytes_received), count(r.flows),
+                      Cell{r.first_seen_s}, Cell{r.last_seen_s}});
+  }
+  return t;
+}
+
+Result<Table> protocols_report(const storage::Database& db, const ReportOptions& o) {
+  auto rows = storage::query_protocols(db, o.range, o.top);
+  if (!rows.ok()) return rows.error();
+  Table t;
+  t.name = "protocols";
+  t.title = "Transport protocols (innermost, each frame once)";
+  t.columns = {{"l4", "Protocol", Kind::kText},
+               {"ip_proto", "IP proto", Kind::kCount},
+               {"packets", "Packets", Kind::kCount},
+               {"bytes", "Bytes", Kind::kBytes},
+               {"flows", "Flows", Kind::kCount}};
+  for (const auto& r : *rows) {
+    t.rows.push_back({r.l4, Cell{int64_t{r.ip_proto}}, count(r.packets), count(r.bytes), count(r.flows)});
+  }
+  return t;
+}
+
+Result<Table> flows_report(const storage::Database& db, const ReportOptions& o) {
+  auto rows = storage::query_flows(db, o.range, o.top);
+  if (!rows.ok()) return rows.error();
+  Table t;
+  t.name = "flows";
+  t.title = "Flows by bytes";
+  t.columns = {{"l4", "Proto", Kind::kText},
+               {"client", "Client", Kind::kText},
+               {"client_port", "Port", Kind::kCount},
+               {"server", "Server", Kind::kText},
+               {"server_port", "Port", Kind::kCount},
+               {"vlan", "VLAN", Kind::kCount},
+               {"outer_vlan", "Outer VLAN", Kind::kCount, false},
+               {"tunnel", "Tunnel", Kind::kBool, false},
+               {"first_seen", "First seen", Kind::kTime},
+               {"last_seen", "Last seen", Kind::kTime, false},
+               {"packets_c2s", "Pkts c>s", Kind::kCount},
+               {"bytes_c2s", "Bytes c>s", Kind::kBytes},
+               {"packets_s2c", "Pkts s>c", Kind::kCount},
+               {"bytes_s2c", "Bytes s>c", Kind::kBytes},
+               {"end", "End", Kind::kText}};
+  for (const auto& r : *rows) {
+    const FlowRecord& f = r.flow;
+    t.rows.push_back({ip_proto_name(f.ip_proto), f.client.to_string(), Cell{int64_t{f.client_port}},
+                      f.server.to_string(), Cell{int64_t{f.server_port}}, Cell{int64_t{f.vlan}},
+                      Cell{int64_t{f.outer_vlan}}, Cell{f.tunnel}, seconds_from_us(f.first_us),
+                      seconds_from_us(f.last_us), count(f.packets_c2s), count(f.bytes_c2s), count(f.packets_s2c),
+                      count(f.bytes_s2c), std::string(flow_end_name(f.end))});
+  }
+  return t;
+}
+
+Result<Table> runs_report(const storage::Database& db, const ReportOptions& o) {
+  auto rows = storage::query_runs(db, o.range, o.top);
+  if (!rows.ok()) return rows.error();
+  Table t;
+  t.name = "runs";
+  t.title = "Capture runs";
+  t.columns = {{"id", "Run", Kind::kCount},
+               {"kind", "Kind", Kind::kText},
+               {"source", "Source", Kind::kText},
+               {"status", "Status", Kind::kText},
+               {"started", "Started", Kind::kTime, false},
+               {"first_packet", "First packet", Kind::kTime},
+               {"last_packet", "Last packet", Kind::kTime, false},
+               {"packets_read", "Packets", Kind::kCount},
+               {"bytes_read", "Bytes", Kind::kBytes},
+               {"packets_decoded", "Decoded", Kind::kCount},
+               {"non_ip_packets", "Non-IP", Kind::kCount},
+               {"drops_kernel", "Dropped", Kind::kCount},
+               {"drops_interface", "If drops", Kind::kCount},
+               {"flows_seen", "Flows", Kind::kCount},
+               {"flows_evicted", "Evicted", Kind::kCount},
+               {"anomalies", "Anomalies", Kind::kText},
+               {"error", "Error", Kind::kText, false}};
+  for (const auto& r : *rows) {
+    const CaptureStats& s = r.stats;
+    std::string anomalies;
+    for (const auto& [name, n] : s.anomalies) anomalies += (anomalies.empty() ? "" : " ") + name + "=" + std::to_string(n);
+    Cell first = s.first_packet_us ? seconds_from_us(s.first_packet_us) : Cell{};
+    Cell last = s.last_packet_us ? seconds_from_us(s.last_packet_us) : Cell{};
+    t.rows.push_back({Cell{r.id}, s.kind, s.source, s.status, Cell{s.started_s}, first, last,
+                      count(s.packets_read), count(s.bytes_read), count(s.packets_decoded),
+                      count(s.non_ip_packets), count(s.drops_kernel), count(s.drops_interface),
+                      count(s.flows_seen), count(s.flows_evicted), anomalies,
+                      s.error.empty() ? Cell{} : Cell{s.error}});
+    if (!s.error.empty()) t.notes.push_back("run " + std::to_string(r.id) + ": " + s.error);
+  }
+  return t;
+}
+
+}  // namespace netledger::report

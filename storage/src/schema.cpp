@@ -1,0 +1,93 @@
+// The schema, one step per version. A released step is never edited: a change is a
+// new step. docs/SCHEMA.md describes the tables for people querying the file directly.
+#include "schema.hpp"
+
+namespace netledger::storage {
+
+namespace {
+
+constexpr const char* kVersion1 = R"sql(
+CREATE TABLE capture_runs (
+  id               INTEGER PRIMARY KEY,
+  kind             TEXT NOT NULL,              -- 'replay' or 'capture'
+  source           TEXT NOT NULL,              -- file names or the interface
+  started_s        INTEGER NOT NULL,           -- wall clock, UTC epoch seconds
+  finished_s       INTEGER,
+  first_packet_us  INTEGER,
+  last_packet_us   INTEGER,
+  packets_read     INTEGER NOT NULL DEFAULT 0,
+  bytes_read       INTEGER NOT NULL DEFAULT 0, -- wire bytes
+  bytes_captured   INTEGER NOT NULL DEFAULT 0,
+  packets_decoded  INTEGER NOT NULL DEFAULT 0, -- frames with at least one IP layer
+  non_ip_packets   INTEGER NOT NULL DEFAULT 0,
+  drops_kernel     INTEGER NOT NULL DEFAULT 0,
+  drops_interface  INTEGER NOT NULL DEFAULT 0,
+  flows_seen       INTEGER NOT NULL DEFAULT 0,
+  flows_evicted    INTEGER NOT NULL DEFAULT 0,
+  status           TEXT NOT NULL,              -- running, complete, truncated, interrupted, failed
+  error            TEXT
+);
+CREATE TABLE capture_anomalies (
+  run_id  INTEGER NOT NULL REFERENCES capture_runs(id),
+  name    TEXT NOT NULL,
+  count   INTEGER NOT NULL,
+  PRIMARY KEY (run_id, name)
+) WITHOUT ROWID;
+CREATE TABLE hosts (
+  id          INTEGER PRIMARY KEY,
+  address     TEXT NOT NULL UNIQUE,
+  first_seen  INTEGER NOT NULL,   -- bucket start, UTC epoch seconds
+  last_seen   INTEGER NOT NULL
+);
+CREATE TABLE host_traffic_minute (
+  bucket            INTEGER NOT NULL,  -- UTC epoch seconds, start of the minute
+  host_id           INTEGER NOT NULL REFERENCES hosts(id),
+  ip_proto          INTEGER NOT NULL,
+  packets_sent      INTEGER NOT NULL,
+  bytes_sent        INTEGER NOT NULL,
+  packets_received  INTEGER NOT NULL,
+  bytes_received    INTEGER NOT NULL,
+  flows             INTEGER NOT NULL,
+  PRIMARY KEY (bucket, host_id, ip_proto)
+) WITHOUT ROWID;
+CREATE TABLE protocol_traffic_minute (
+  bucket    INTEGER NOT NULL,
+  ip_proto  INTEGER NOT NULL,  -- innermost transport: each frame counted once
+  packets   INTEGER NOT NULL,
+  bytes     INTEGER NOT NULL,
+  flows     INTEGER NOT NULL,
+  PRIMARY KEY (bucket, ip_proto)
+) WITHOUT ROWID;
+CREATE TABLE flows (
+  id           INTEGER PRIMARY KEY,
+  run_id       INTEGER NOT NULL REFERENCES capture_runs(id),
+  ip_proto     INTEGER NOT NULL,
+  client       TEXT NOT NULL,
+  client_port  INTEGER NOT NULL,
+  server       TEXT NOT NULL,
+  server_port  INTEGER NOT NULL,
+  vlan         INTEGER NOT NULL,
+  outer_vlan   INTEGER NOT NULL,
+  tunnel       INTEGER NOT NULL,  -- 1 when the flow carried other IP layers
+  first_us     INTEGER NOT NULL,
+  last_us      INTEGER NOT NULL,
+  packets_c2s  INTEGER NOT NULL,
+  bytes_c2s    INTEGER NOT NULL,
+  packets_s2c  INTEGER NOT NULL,
+  bytes_s2c    INTEGER NOT NULL,
+  end_reason   TEXT NOT NULL
+);
+CREATE INDEX flows_by_time ON flows(first_us);
+CREATE INDEX host_traffic_minute_by_host ON host_traffic_minute(host_id, bucket);
+)sql";
+
+}  // namespace
+
+const char* schema_step(int version) {
+  switch (version) {
+    case 1: return kVersion1;
+    default: return "";
+  }
+}
+
+}  // namespace netledger::storage

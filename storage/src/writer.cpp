@@ -1,0 +1,230 @@
+#include "netledger/storage/writer.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <unordered_map>
+#include <utility>
+
+#include "statement.hpp"
+
+namespace netledger::storage {
+
+namespace {
+
+constexpr const char* kUpsertHost =
+    "INSERT INTO hosts(address, first_seen, last_seen) VALUES(?1, ?2, ?3) "
+    "ON CONFLICT(address) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
+    "last_seen = max(last_seen, excluded.last_seen) RETURNING id";
+constexpr const char* kUpsertHostTraffic =
+    "INSERT INTO host_traffic_minute(bucket, host_id, ip_proto, packets_sent, bytes_sent, packets_received, "
+    "bytes_received, flows) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "ON CONFLICT DO UPDATE SET packets_sent = packets_sent + excluded.packets_sent, "
+    "bytes_sent = bytes_sent + excluded.bytes_sent, packets_received = packets_received + excluded.packets_received, "
+    "bytes_received = bytes_received + excluded.bytes_received, flows = flows + excluded.flows";
+constexpr const char* kUpsertProtocol =
+    "INSERT INTO protocol_traffic_minute(bucket, ip_proto, packets, bytes, flows) VALUES(?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT DO UPDATE SET packets = packets + excluded.packets, bytes = bytes + excluded.bytes, "
+    "flows = flows + excluded.flows";
+constexpr const char* kInsertFlow =
+    "INSERT INTO flows(run_id, ip_proto, client, client_port, server, server_port, vlan, outer_vlan, tunnel, "
+    "first_us, last_us, packets_c2s, bytes_c2s, packets_s2c, bytes_s2c, end_reason) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+constexpr const char* kInsertRun =
+    "INSERT INTO capture_runs(kind, source, started_s, status) VALUES(?1, ?2, ?3, 'running')";
+constexpr const char* kUpdateRun =
+    "UPDATE capture_runs SET finished_s = ?2, first_packet_us = ?3, last_packet_us = ?4, packets_read = ?5, "
+    "bytes_read = ?6, bytes_captured = ?7, packets_decoded = ?8, non_ip_packets = ?9, drops_kernel = ?10, "
+    "drops_interface = ?11, flows_seen = ?12, flows_evicted = ?13, status = ?14, error = ?15 WHERE id = ?1";
+constexpr const char* kUpsertAnomaly =
+    "INSERT INTO capture_anomalies(run_id, name, count) VALUES(?1, ?2, ?3) "
+    "ON CONFLICT DO UPDATE SET count = excluded.count";
+
+}  // namespace
+
+struct Writer::State {
+  State(std::unique_ptr<Database> d, Statement host, Statement traffic, Statement protocol, Statement flow)
+      : db(std::move(d)),
+        upsert_host(std::move(host)),
+        upsert_host_traffic(std::move(traffic)),
+        upsert_protocol(std::move(protocol)),
+        insert_flow(std::move(flow)) {}
+
+  std::unique_ptr<Database> db;
+  Statement upsert_host;
+  Statement upsert_host_traffic;
+  Statement upsert_protocol;
+  Statement insert_flow;
+  std::unordered_map<IpAddr, int64_t, IpAddrHash> host_ids;
+  int64_t run_id = 0;
+
+  std::mutex mu;
+  std::condition_variable not_full;
+  std::condition_variable not_empty;
+  std::condition_variable idle;
+  std::deque<TrafficBatch> queue;
+  size_t depth = 8;
+  bool busy = false;
+  bool stopping = false;
+  Status failure;
+
+  Result<int64_t> host_id(const IpAddr& a, int64_t first_s, int64_t last_s) {
+    auto it = host_ids.find(a);
+    if (it != host_ids.end()) return it->second;
+    upsert_host.reset();
+    upsert_host.bind(1, a.to_string()).bind(2, first_s).bind(3, last_s);
+    if (upsert_host.step() != SQLITE_ROW) return db->error("upsert host " + a.to_string());
+    int64_t id = upsert_host.int_at(0);
+    upsert_host.reset();
+    host_ids.emplace(a, id);
+    return id;
+  }
+
+  Status store(const TrafficBatch& b) {
+    Transaction tx(*db);
+    if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
+    for (const HostBucket& h : b.hosts) {
+      auto id = host_id(h.host, h.bucket_s, h.bucket_s);
+      if (!id.ok()) return id.error();
+      Statement& st = upsert_host_traffic;
+      st.reset();
+      st.bind(1, h.bucket_s).bind(2, *id).bind(3, int{h.ip_proto}).bind(4, h.packets_sent).bind(5, h.bytes_sent);
+      st.bind(6, h.packets_received).bind(7, h.bytes_received).bind(8, h.flows);
+      if (st.step() != SQLITE_DONE) return db->error("upsert host_traffic_minute", ErrorCode::kIo);
+    }
+    if (!b.hosts.empty()) {
+      // Widen each host's first/last seen once per batch (every host row of a batch is one bucket).
+      if (Status s = touch_hosts(b); !s.ok()) return s;
+    }
+    for (const ProtocolBucket& p : b.protocols) {
+      Statement& st = upsert_protocol;
+      st.reset();
+      st.bind(1, p.bucket_s).bind(2, int{p.ip_proto}).bind(3, p.packets).bind(4, p.bytes).bind(5, p.flows);
+      if (st.step() != SQLITE_DONE) return db->error("upsert protocol_traffic_minute", ErrorCode::kIo);
+    }
+    for (const FlowRecord& f : b.flows) {
+      Statement& st = insert_flow;
+      st.reset();
+      st.bind(1, run_id).bind(2, int{f.ip_proto}).bind(3, f.client.to_string()).bind(4, int{f.client_port});
+      st.bind(5, f.server.to_string()).bind(6, int{f.server_port}).bind(7, int{f.vlan}).bind(8, int{f.outer_vlan});
+      st.bind(9, int{f.tunnel}).bind(10, f.first_us).bind(11, f.last_us).bind(12, f.packets_c2s);
+      st.bind(13, f.bytes_c2s).bind(14, f.packets_s2c).bind(15, f.bytes_s2c).bind(16, flow_end_name(f.end));
+      if (st.step() != SQLITE_DONE) return db->error("insert flow", ErrorCode::kIo);
+    }
+    return tx.commit();
+  }
+
+  Status touch_hosts(const TrafficBatch& b) {
+    int64_t bucket = b.hosts.front().bucket_s;
+    auto st = Statement::prepare(*db,
+                                 "UPDATE hosts SET first_seen = min(first_seen, ?2), last_seen = max(last_seen, ?2) "
+                                 "WHERE id = ?1 AND (last_seen < ?2 OR first_seen > ?2)");
+    if (!st.ok()) return st.error();
+    int64_t last_id = -1;
+    for (const HostBucket& h : b.hosts) {
+      int64_t id = host_ids[h.host];
+      if (id == last_id) continue;
+      last_id = id;
+      st->reset();
+      st->bind(1, id).bind(2, bucket);
+      if (st->step() != SQLITE_DONE) return db->error("update hosts", ErrorCode::kIo);
+    }
+    return {};
+  }
+};
+
+Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, size_t queue_depth) {
+  auto upsert_host = Statement::prepare(*db, kUpsertHost);
+  if (!upsert_host.ok()) return upsert_host.error();
+  auto upsert_traffic = Statement::prepare(*db, kUpsertHostTraffic);
+  if (!upsert_traffic.ok()) return upsert_traffic.error();
+  auto upsert_protocol = Statement::prepare(*db, kUpsertProtocol);
+  if (!upsert_protocol.ok()) return upsert_protocol.error();
+  auto insert_flow = Statement::prepare(*db, kInsertFlow);
+  if (!insert_flow.ok()) return insert_flow.error();
+  auto state = std::make_unique<State>(std::move(db), std::move(*upsert_host), std::move(*upsert_traffic),
+                                       std::move(*upsert_protocol), std::move(*insert_flow));
+  state->depth = std::max<size_t>(queue_depth, 1);
+  return std::unique_ptr<Writer>(new Writer(std::move(state)));
+}
+
+Writer::Writer(std::unique_ptr<State> state) : s_(std::move(state)) { thread_ = std::thread([this] { loop(); }); }
+
+Writer::~Writer() {
+  {
+    std::lock_guard lock(s_->mu);
+    s_->stopping = true;
+  }
+  s_->not_empty.notify_all();
+  thread_.join();
+}
+
+void Writer::loop() {
+  std::unique_lock lock(s_->mu);
+  for (;;) {
+    s_->not_empty.wait(lock, [&] { return s_->stopping || !s_->queue.empty(); });
+    if (s_->queue.empty()) return;  // stopping, and everything is written
+    TrafficBatch batch = std::move(s_->queue.front());
+    s_->queue.pop_front();
+    s_->busy = true;
+    lock.unlock();
+    s_->not_full.notify_one();
+    Status st = s_->failure.ok() ? s_->store(batch) : Status{};
+    lock.lock();
+    if (!st.ok() && s_->failure.ok()) s_->failure = st;
+    s_->busy = false;
+    if (s_->queue.empty()) s_->idle.notify_all();
+  }
+}
+
+Status Writer::consume(TrafficBatch&& batch) {
+  std::unique_lock lock(s_->mu);
+  s_->not_full.wait(lock, [&] { return s_->queue.size() < s_->depth || !s_->failure.ok(); });
+  if (!s_->failure.ok()) return s_->failure;
+  s_->queue.push_back(std::move(batch));
+  lock.unlock();
+  s_->not_empty.notify_one();
+  return {};
+}
+
+Status Writer::drain() {
+  std::unique_lock lock(s_->mu);
+  s_->idle.wait(lock, [&] { return s_->queue.empty() && !s_->busy; });
+  return s_->failure;
+}
+
+Result<int64_t> Writer::begin_run(const CaptureStats& stats) {
+  if (Status s = drain(); !s.ok()) return s.error();
+  std::lock_guard lock(s_->mu);  // the writer thread is idle and stays so while we hold this
+  auto st = Statement::prepare(*s_->db, kInsertRun);
+  if (!st.ok()) return st.error();
+  st->bind(1, stats.kind).bind(2, stats.source).bind(3, stats.started_s);
+  if (st->step() != SQLITE_DONE) return s_->db->error("insert capture_runs", ErrorCode::kIo);
+  s_->run_id = sqlite3_last_insert_rowid(s_->db->handle());
+  return s_->run_id;
+}
+
+Status Writer::end_run(int64_t run_id, const CaptureStats& stats) {
+  Status written = drain();
+  std::lock_guard lock(s_->mu);
+  auto st = Statement::prepare(*s_->db, kUpdateRun);
+  if (!st.ok()) return st.error();
+  std::string status = written.ok() ? stats.status : "failed";
+  std::string error = written.ok() ? stats.error : written.error().message;
+  st->bind(1, run_id).bind(2, stats.finished_s).bind(3, stats.first_packet_us).bind(4, stats.last_packet_us);
+  st->bind(5, stats.packets_read).bind(6, stats.bytes_read).bind(7, stats.bytes_captured);
+  st->bind(8, stats.packets_decoded).bind(9, stats.non_ip_packets).bind(10, stats.drops_kernel);
+  st->bind(11, stats.drops_interface).bind(12, stats.flows_seen).bind(13, stats.flows_evicted).bind(14, status);
+  if (error.empty()) st->bind_null(15); else st->bind(15, error);
+  if (st->step() != SQLITE_DONE) return s_->db->error("update capture_runs", ErrorCode::kIo);
+  auto an = Statement::prepare(*s_->db, kUpsertAnomaly);
+  if (!an.ok()) return an.error();
+  for (const auto& [name, count] : stats.anomalies) {
+    an->reset();
+    an->bind(1, run_id).bind(2, name).bind(3, count);
+    if (an->step() != SQLITE_DONE) return s_->db->error("insert capture_anomalies", ErrorCode::kIo);
+  }
+  return written;
+}
+
+}  // namespace netledger::storage
