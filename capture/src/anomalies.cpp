@@ -25,6 +25,7 @@ const char* anomaly_name(Anomaly a) noexcept {
     case Anomaly::kUnknownLinkType: return "unknown_link_type";
     case Anomaly::kUnknownAddressFamily: return "unknown_address_family";
     case Anomaly::kTooManyLayers: return "too_many_layers";
+    case Anomaly::kFragmentsDropped: return "fragments_dropped";
     case Anomaly::kSnaplenCut: return "snaplen_cut";
     case Anomaly::kCount: break;
   }

@@ -39,7 +39,7 @@ void Pipeline::on_packet(int link_type, const RawPacket& raw) {
   if (stats_.first_packet_us == 0 || raw.ts_us < stats_.first_packet_us) stats_.first_packet_us = raw.ts_us;
   if (raw.ts_us > stats_.last_packet_us) stats_.last_packet_us = raw.ts_us;
   if (raw.caplen < raw.wire_len) decoder_.anomalies().bump(Anomaly::kSnaplenCut);
-  switch (decoder_.decode(link_type, raw.data, raw.caplen, decoded_)) {
+  switch (decoder_.decode(link_type, raw.data, raw.caplen, raw.ts_us, decoded_)) {
     case Verdict::kIp:
       ++stats_.packets_decoded;
       accountant_.add(raw.ts_us, raw.wire_len, decoded_);

@@ -7,6 +7,7 @@
 
 #include "netledger/capture/anomalies.hpp"
 #include "netledger/capture/decoded_packet.hpp"
+#include "reassembly.hpp"
 
 namespace netledger::capture::decode {
 
@@ -33,8 +34,11 @@ struct Bytes {
 struct Ctx {
   DecodedPacket& pkt;
   AnomalyCounters& anomalies;
+  Reassembler& reassembler;
+  int64_t ts_us = 0;
   int depth = 0;  // nesting guard against crafted loops of tunnels
   int ethernet_seen = 0;
+  bool in_reassembled = false;  // decoding from a reassembly buffer: no nested reassembly
 
   void bump(Anomaly a) noexcept { anomalies.bump(a); }
 };
@@ -79,6 +83,10 @@ void icmp(Ctx& ctx, Bytes b, int layer);
 void gre(Ctx& ctx, Bytes b);
 // UDP payloads that carry other frames: VXLAN, GTP-U, Teredo. True when taken.
 bool udp_tunnel(Ctx& ctx, uint16_t src_port, uint16_t dst_port, Bytes b);
+
+// A fragment of IP layer `layer`: reassembles it and, when this frame completes the
+// datagram, decodes the transport inside it.
+void fragment(Ctx& ctx, int layer, uint32_t id, uint32_t offset, bool more, Bytes data);
 
 // Sets the innermost payload the classifier will see.
 inline void set_payload(Ctx& ctx, Bytes b) noexcept {

@@ -25,9 +25,14 @@ bool link_type_supported(int link_type) noexcept {
   }
 }
 
-Verdict Decoder::decode(int link_type, const uint8_t* frame, uint32_t caplen, DecodedPacket& out) noexcept {
+Decoder::Decoder() : reassembler_(std::make_unique<decode::Reassembler>()) {}
+Decoder::~Decoder() = default;
+
+Verdict Decoder::decode(int link_type, const uint8_t* frame, uint32_t caplen, int64_t ts_us,
+                        DecodedPacket& out) noexcept {
   out.reset();
-  decode::Ctx ctx{out, anomalies_};
+  reassembler_->release();  // the previous frame's reassembled datagram is no longer read
+  decode::Ctx ctx{out, anomalies_, *reassembler_, ts_us};
   decode::Bytes b{frame, caplen};
   switch (link_type) {
     case link::kEthernet: decode::ethernet(ctx, b); break;

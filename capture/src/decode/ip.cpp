@@ -56,11 +56,16 @@ void ipv4(Ctx& ctx, Bytes b) {
   uint16_t frag = b.be16(6);
   bool more_fragments = (frag & 0x2000) != 0;
   uint16_t offset = frag & 0x1FFF;
-  if (more_fragments || offset != 0) {
-    l->fragment = true;
-    return;
+  if (!b.has(hlen)) {
+    l->fragment = more_fragments || offset != 0;
+    return ctx.bump(Anomaly::kTruncatedIpv4);
   }
-  if (!b.has(hlen)) return ctx.bump(Anomaly::kTruncatedIpv4);
+  if (more_fragments || offset != 0) {
+    // Only a fragment captured whole can be reassembled.
+    Bytes data{b.p + hlen, total - hlen};
+    if (total > b.n) data.n = 0;
+    return fragment(ctx, layer, b.be16(4), offset * 8U, more_fragments, data);
+  }
   if (total > b.n && b.n >= hlen) total = b.n;  // snaplen cut: decode what was captured
   by_ip_proto(ctx, l->ip_proto, Bytes{b.p + hlen, total - hlen}, layer);
 }
@@ -93,8 +98,9 @@ void ipv6(Ctx& ctx, Bytes b) {
       uint16_t off_flags = rest.be16(2);
       if ((off_flags & 0xFFF8) != 0 || (off_flags & 0x0001) != 0) {
         l->ip_proto = following;
-        l->fragment = true;
-        return;
+        Bytes data = rest.skip(8);
+        if (payload_len != 0 && b.n < 40 + payload_len) data.n = 0;  // cut by the snaplen
+        return fragment(ctx, layer, rest.be32(4), off_flags & 0xFFF8U, (off_flags & 0x0001) != 0, data);
       }
       ext_len = 8;  // an atomic fragment: the whole datagram is here
     } else if (next == 51) {
@@ -111,6 +117,20 @@ void ipv6(Ctx& ctx, Bytes b) {
   }
   l->ip_proto = next;
   by_ip_proto(ctx, next, rest, layer);
+}
+
+void fragment(Ctx& ctx, int layer, uint32_t id, uint32_t offset, bool more, Bytes data) {
+  IpLayer& l = ctx.pkt.ip[static_cast<size_t>(layer)];
+  l.fragment = true;
+  if (ctx.in_reassembled || data.n == 0) return;
+  uint64_t dropped = 0;
+  Reassembler::Fragment f{l.src, l.dst, id, l.ip_proto, offset, more, data.p, data.n};
+  Reassembler::Datagram d = ctx.reassembler.add(f, ctx.ts_us, dropped);
+  for (uint64_t i = 0; i < dropped; ++i) ctx.bump(Anomaly::kFragmentsDropped);
+  if (d.data == nullptr) return;
+  l.fragment = false;
+  ctx.in_reassembled = true;
+  by_ip_proto(ctx, l.ip_proto, Bytes{d.data, d.len}, layer);
 }
 
 void by_ip_proto(Ctx& ctx, uint8_t proto, Bytes b, int layer) {

@@ -32,6 +32,7 @@ enum class Anomaly : uint8_t {
   kUnknownLinkType,
   kUnknownAddressFamily,  // DLT_NULL/LOOP or NFLOG family we do not know
   kTooManyLayers,
+  kFragmentsDropped,    // fragmented datagrams never completed (timed out, crowded out, malformed)
   kSnaplenCut,          // frame captured shorter than it was on the wire (informational)
   kCount,
 };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "netledger/capture/anomalies.hpp"
 #include "netledger/capture/decoded_packet.hpp"
@@ -35,17 +36,27 @@ enum class Verdict : uint8_t {
   kBroken,  // malformed before any IP layer; an anomaly counter says why
 };
 
+namespace decode {
+class Reassembler;
+}
+
 class Decoder {
  public:
-  // `frame` holds `caplen` captured bytes. `out` is overwritten. Never throws and
-  // never reads past `caplen`.
-  Verdict decode(int link_type, const uint8_t* frame, uint32_t caplen, DecodedPacket& out) noexcept;
+  Decoder();
+  ~Decoder();
+  Decoder(const Decoder&) = delete;
+  Decoder& operator=(const Decoder&) = delete;
+
+  // `frame` holds `caplen` captured bytes seen at `ts_us`. `out` is overwritten and
+  // stays valid until the next call. Never throws and never reads past `caplen`.
+  Verdict decode(int link_type, const uint8_t* frame, uint32_t caplen, int64_t ts_us, DecodedPacket& out) noexcept;
 
   [[nodiscard]] const AnomalyCounters& anomalies() const noexcept { return anomalies_; }
   AnomalyCounters& anomalies() noexcept { return anomalies_; }
 
  private:
   AnomalyCounters anomalies_;
+  std::unique_ptr<decode::Reassembler> reassembler_;
 };
 
 }  // namespace netledger::capture
