@@ -58,7 +58,8 @@ int run_capture(CaptureArgs& a) {
     return kExitFailed;
   }
   const CaptureStats& s = pipeline.stats();
-  std::fprintf(stderr, "captured %llu packets, %llu bytes, %llu flows; dropped %llu (kernel) %llu (interface)\n",
+  std::fprintf(stderr,
+               "captured %llu packets, %llu bytes, %llu flows; dropped %llu (kernel) %llu (interface)\n",
                static_cast<unsigned long long>(s.packets_read), static_cast<unsigned long long>(s.bytes_read),
                static_cast<unsigned long long>(s.flows_seen), static_cast<unsigned long long>(s.drops_kernel),
                static_cast<unsigned long long>(s.drops_interface));
@@ -70,7 +71,8 @@ int run_capture(CaptureArgs& a) {
 void add_capture(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<CaptureArgs>();
   CLI::App* cmd = app.add_subcommand("capture", "Capture live from an interface into the database");
-  cmd->add_option("-i,--interface", args->live.interface, "Interface to capture on (see 'netledger interfaces')")
+  cmd->add_option("-i,--interface", args->live.interface,
+                  "Interface to capture on (see 'netledger interfaces')")
       ->required();
   cmd->add_option("-f,--filter", args->live.filter, "BPF filter, as tcpdump takes it");
   cmd->add_option("-s,--snaplen", args->live.snaplen, "Bytes captured per packet")

@@ -9,10 +9,14 @@ namespace netledger::cli {
 
 namespace {
 std::atomic<bool> g_stop{false};  // the one global: a signal handler can reach nothing else
-extern "C" void on_stop_signal(int /*sig*/) { g_stop.store(true); }
+extern "C" void on_stop_signal(int /*sig*/) {
+  g_stop.store(true);
+}
 }  // namespace
 
-const std::atomic<bool>& stop_requested() { return g_stop; }
+const std::atomic<bool>& stop_requested() {
+  return g_stop;
+}
 
 void install_stop_signals() {
   struct sigaction sa {};
@@ -22,8 +26,12 @@ void install_stop_signals() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-void print_error(const std::string& message) { std::cerr << "netledger: error: " << message << "\n"; }
-void print_warning(const std::string& message) { std::cerr << "netledger: warning: " << message << "\n"; }
+void print_error(const std::string& message) {
+  std::cerr << "netledger: error: " << message << "\n";
+}
+void print_warning(const std::string& message) {
+  std::cerr << "netledger: warning: " << message << "\n";
+}
 
 }  // namespace netledger::cli
 

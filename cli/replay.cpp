@@ -90,10 +90,12 @@ int run_replay(const ReplayArgs& a) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const CaptureStats& s = pipeline.stats();
   if (!a.quiet) {
-    std::fprintf(stderr, "replayed %zu file%s: %llu packets, %llu bytes, %llu flows in %.2f s (%.0f packets/s) -> %s\n",
-                 a.files.size(), a.files.size() == 1 ? "" : "s", static_cast<unsigned long long>(s.packets_read),
-                 static_cast<unsigned long long>(s.bytes_read), static_cast<unsigned long long>(s.flows_seen), secs,
-                 secs > 0 ? static_cast<double>(s.packets_read) / secs : 0.0, a.db.c_str());
+    std::fprintf(
+        stderr,
+        "replayed %zu file%s: %llu packets, %llu bytes, %llu flows in %.2f s (%.0f packets/s) -> %s\n",
+        a.files.size(), a.files.size() == 1 ? "" : "s", static_cast<unsigned long long>(s.packets_read),
+        static_cast<unsigned long long>(s.bytes_read), static_cast<unsigned long long>(s.flows_seen), secs,
+        secs > 0 ? static_cast<double>(s.packets_read) / secs : 0.0, a.db.c_str());
   }
   return code;
 }
@@ -102,8 +104,10 @@ int run_replay(const ReplayArgs& a) {
 
 void add_replay(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ReplayArgs>();
-  CLI::App* cmd = app.add_subcommand("replay", "Read pcap/pcapng files into the database (one run, one dataset)");
-  cmd->add_option("files", args->files, "Capture files (pcap or pcapng; the format is found from the content)")
+  CLI::App* cmd =
+      app.add_subcommand("replay", "Read pcap/pcapng files into the database (one run, one dataset)");
+  cmd->add_option("files", args->files,
+                  "Capture files (pcap or pcapng; the format is found from the content)")
       ->required();
   cmd->add_option("--db", args->db, "SQLite database file (created when absent)")->required();
   cmd->add_flag("-q,--quiet", args->quiet, "No summary line");

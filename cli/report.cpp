@@ -86,7 +86,8 @@ void add_report(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("report", "Report from the database: hosts, protocols, flows, runs");
   cmd->add_option("kind", args->kind, "hosts | protocols | flows | runs")->required();
   cmd->add_option("--db", args->db, "SQLite database file")->required();
-  cmd->add_option("--since", args->since, "Start: epoch seconds, YYYY-MM-DD[THH:MM[:SS]] (UTC), or an age (24h, 7d)");
+  cmd->add_option("--since", args->since,
+                  "Start: epoch seconds, YYYY-MM-DD[THH:MM[:SS]] (UTC), or an age (24h, 7d)");
   cmd->add_option("--until", args->until, "End (exclusive), same forms as --since");
   cmd->add_option("--top", args->top, "Rows to show; 0 for every row")->capture_default_str();
   cmd->add_option("--format", args->format, "table | csv | json")->capture_default_str();

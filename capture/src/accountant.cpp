@@ -12,7 +12,9 @@ constexpr uint8_t kSyn = 0x02;
 constexpr uint8_t kRst = 0x04;
 constexpr uint8_t kAck = 0x10;
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
 
 }  // namespace
 
@@ -43,7 +45,8 @@ void Accountant::charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPac
   const IpLayer& l = pkt.ip[static_cast<size_t>(layer)];
   const bool innermost = layer == pkt.n_ip - 1;
   bool src_is_lo = true;
-  FlowKey key = FlowKey::make(l.src, l.src_port, l.dst, l.dst_port, l.ip_proto, pkt.vlan, pkt.outer_vlan, src_is_lo);
+  FlowKey key =
+      FlowKey::make(l.src, l.src_port, l.dst, l.dst_port, l.ip_proto, pkt.vlan, pkt.outer_vlan, src_is_lo);
   uint64_t hash = key.hash();
   uint32_t index = table_.find(key, hash);
   if (index != kNoFlow) {
@@ -164,8 +167,8 @@ void Accountant::expire(int64_t now_us) {
        i != kNoFlow && table_.at(i).last_us + linger_us <= now_us; i = table_.oldest(FlowTable::kClosing)) {
     end_flow(i, FlowEnd::kClosed);
   }
-  for (uint32_t i = table_.oldest(FlowTable::kOpen);
-       i != kNoFlow && table_.at(i).last_us + idle_us <= now_us; i = table_.oldest(FlowTable::kOpen)) {
+  for (uint32_t i = table_.oldest(FlowTable::kOpen); i != kNoFlow && table_.at(i).last_us + idle_us <= now_us;
+       i = table_.oldest(FlowTable::kOpen)) {
     end_flow(i, FlowEnd::kIdle);
   }
 }
@@ -218,7 +221,8 @@ bool Accountant::emit(bool with_buckets) {
 
 bool Accountant::finish() {
   if (!status_.ok()) return false;
-  for (uint32_t i = table_.oldest(FlowTable::kClosing); i != kNoFlow; i = table_.oldest(FlowTable::kClosing)) {
+  for (uint32_t i = table_.oldest(FlowTable::kClosing); i != kNoFlow;
+       i = table_.oldest(FlowTable::kClosing)) {
     end_flow(i, FlowEnd::kClosed);
   }
   for (uint32_t i = table_.oldest(FlowTable::kOpen); i != kNoFlow; i = table_.oldest(FlowTable::kOpen)) {

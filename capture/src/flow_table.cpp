@@ -85,8 +85,14 @@ void FlowTable::unlink(uint32_t index) noexcept {
   uint8_t l = list_of_[index];
   if (l == kNoList) return;
   Flow& f = pool_[index];
-  if (f.prev != kNoFlow) pool_[f.prev].next = f.next; else lists_[l].head = f.next;
-  if (f.next != kNoFlow) pool_[f.next].prev = f.prev; else lists_[l].tail = f.prev;
+  if (f.prev != kNoFlow)
+    pool_[f.prev].next = f.next;
+  else
+    lists_[l].head = f.next;
+  if (f.next != kNoFlow)
+    pool_[f.next].prev = f.prev;
+  else
+    lists_[l].tail = f.prev;
   f.prev = f.next = kNoFlow;
   list_of_[index] = kNoList;
 }
@@ -97,7 +103,10 @@ void FlowTable::touch(uint32_t index, List list) noexcept {
   Flow& f = pool_[index];
   f.prev = lists_[list].tail;
   f.next = kNoFlow;
-  if (f.prev != kNoFlow) pool_[f.prev].next = index; else lists_[list].head = index;
+  if (f.prev != kNoFlow)
+    pool_[f.prev].next = index;
+  else
+    lists_[list].head = index;
   lists_[list].tail = index;
   list_of_[index] = list;
 }

@@ -9,7 +9,8 @@ namespace netledger::capture {
 Result<std::vector<InterfaceInfo>> list_interfaces() {
   char err[PCAP_ERRBUF_SIZE] = {};
   pcap_if_t* all = nullptr;
-  if (pcap_findalldevs(&all, err) != 0) return make_error(ErrorCode::kIo, std::string("pcap_findalldevs: ") + err);
+  if (pcap_findalldevs(&all, err) != 0)
+    return make_error(ErrorCode::kIo, std::string("pcap_findalldevs: ") + err);
   std::vector<InterfaceInfo> out;
   for (pcap_if_t* d = all; d != nullptr; d = d->next) {
     InterfaceInfo i;

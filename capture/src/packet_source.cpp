@@ -47,12 +47,15 @@ PacketSource::~PacketSource() = default;
 Result<std::unique_ptr<PacketSource>> PacketSource::open_file(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    return make_error(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo, path + ": " + std::strerror(errno));
+    return make_error(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
+                      path + ": " + std::strerror(errno));
   }
-  if (S_ISDIR(st.st_mode)) return make_error(ErrorCode::kInvalidArgument, path + ": is a directory, not a capture file");
+  if (S_ISDIR(st.st_mode))
+    return make_error(ErrorCode::kInvalidArgument, path + ": is a directory, not a capture file");
   FILE* fp = std::fopen(path.c_str(), "rb");
   if (fp == nullptr) {
-    return make_error(errno == EACCES ? ErrorCode::kPermission : ErrorCode::kIo, path + ": " + std::strerror(errno));
+    return make_error(errno == EACCES ? ErrorCode::kPermission : ErrorCode::kIo,
+                      path + ": " + std::strerror(errno));
   }
   auto impl = std::make_unique<Impl>();
   impl->buffer.reset(new char[kFileBuffer]);
@@ -90,8 +93,9 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_live(const LiveOptions&
   if (rc < 0) {
     std::string why = pcap_geterr(p.get());
     if (why.empty()) why = pcap_statustostr(rc);
-    ErrorCode code = rc == PCAP_ERROR_PERM_DENIED ? ErrorCode::kPermission
-                     : rc == PCAP_ERROR_NO_SUCH_DEVICE ? ErrorCode::kNotFound : ErrorCode::kIo;
+    ErrorCode code = rc == PCAP_ERROR_PERM_DENIED      ? ErrorCode::kPermission
+                     : rc == PCAP_ERROR_NO_SUCH_DEVICE ? ErrorCode::kNotFound
+                                                       : ErrorCode::kIo;
     return make_error(code, "pcap_activate(" + o.interface + "): " + why);
   }
   int dlt = pcap_datalink(p.get());
@@ -105,7 +109,8 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_live(const LiveOptions&
     }
     int set = pcap_setfilter(p.get(), &prog);
     pcap_freecode(&prog);
-    if (set != 0) return make_error(ErrorCode::kIo, "pcap_setfilter(" + o.interface + "): " + pcap_geterr(p.get()));
+    if (set != 0)
+      return make_error(ErrorCode::kIo, "pcap_setfilter(" + o.interface + "): " + pcap_geterr(p.get()));
   }
   auto impl = std::make_unique<Impl>();
   impl->pcap = std::move(p);
@@ -135,9 +140,13 @@ ReadResult PacketSource::next(RawPacket& out) noexcept {
   }
 }
 
-int PacketSource::link_type() const noexcept { return pcap_datalink(impl_->pcap.get()); }
+int PacketSource::link_type() const noexcept {
+  return pcap_datalink(impl_->pcap.get());
+}
 
-void PacketSource::break_loop() noexcept { pcap_breakloop(impl_->pcap.get()); }
+void PacketSource::break_loop() noexcept {
+  pcap_breakloop(impl_->pcap.get());
+}
 
 DropCounts PacketSource::drops() const noexcept {
   DropCounts d;

@@ -8,7 +8,9 @@ namespace netledger::capture {
 
 namespace {
 
-int64_t wall_now_s() { return static_cast<int64_t>(std::time(nullptr)); }
+int64_t wall_now_s() {
+  return static_cast<int64_t>(std::time(nullptr));
+}
 
 int64_t wall_now_us() {
   using namespace std::chrono;

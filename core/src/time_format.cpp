@@ -3,7 +3,6 @@
 #include <charconv>
 #include <ctime>
 
-
 namespace netledger {
 
 std::string format_utc(int64_t epoch_s) {
@@ -50,8 +49,8 @@ Result<int64_t> parse_time(std::string_view text, int64_t now_s) {
   if (!s.empty() && s.back() == 'Z') s.pop_back();
   std::tm tm{};
   const char* end = nullptr;
-  for (const char* fmt : {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M",
-                          "%Y-%m-%d"}) {
+  for (const char* fmt :
+       {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"}) {
     tm = std::tm{};
     end = strptime(s.c_str(), fmt, &tm);
     if (end != nullptr && *end == '\0') return static_cast<int64_t>(timegm(&tm));

@@ -10,7 +10,9 @@ namespace netledger::report {
 
 namespace {
 
-std::string number(int64_t v) { return std::to_string(v); }
+std::string number(int64_t v) {
+  return std::to_string(v);
+}
 
 std::string fractional(double v) {
   char buf[64];
@@ -90,15 +92,21 @@ std::string json_cell(const Cell& c) {
   return exact_cell(c);
 }
 
-bool right_aligned(Kind k) { return k == Kind::kCount || k == Kind::kBytes; }
+bool right_aligned(Kind k) {
+  return k == Kind::kCount || k == Kind::kBytes;
+}
 
 }  // namespace
 
 bool parse_format(const std::string& text, Format& out) {
-  if (text == "table") out = Format::kTable;
-  else if (text == "csv") out = Format::kCsv;
-  else if (text == "json") out = Format::kJson;
-  else return false;
+  if (text == "table")
+    out = Format::kTable;
+  else if (text == "csv")
+    out = Format::kCsv;
+  else if (text == "json")
+    out = Format::kJson;
+  else
+    return false;
   return true;
 }
 

@@ -6,8 +6,12 @@ namespace netledger::report {
 
 namespace {
 
-Cell count(uint64_t v) { return Cell{static_cast<int64_t>(v)}; }
-Cell seconds_from_us(int64_t us) { return Cell{static_cast<double>(us) / 1e6}; }
+Cell count(uint64_t v) {
+  return Cell{static_cast<int64_t>(v)};
+}
+Cell seconds_from_us(int64_t us) {
+  return Cell{static_cast<double>(us) / 1e6};
+}
 
 }  // namespace
 
@@ -77,8 +81,8 @@ Result<Table> flows_report(const storage::Database& db, const ReportOptions& o) 
     t.rows.push_back({ip_proto_name(f.ip_proto), f.client.to_string(), Cell{int64_t{f.client_port}},
                       f.server.to_string(), Cell{int64_t{f.server_port}}, Cell{int64_t{f.vlan}},
                       Cell{int64_t{f.outer_vlan}}, Cell{f.tunnel}, seconds_from_us(f.first_us),
-                      seconds_from_us(f.last_us), count(f.packets_c2s), count(f.bytes_c2s), count(f.packets_s2c),
-                      count(f.bytes_s2c), std::string(flow_end_name(f.end))});
+                      seconds_from_us(f.last_us), count(f.packets_c2s), count(f.bytes_c2s),
+                      count(f.packets_s2c), count(f.bytes_s2c), std::string(flow_end_name(f.end))});
   }
   return t;
 }
@@ -109,7 +113,8 @@ Result<Table> runs_report(const storage::Database& db, const ReportOptions& o) {
   for (const auto& r : *rows) {
     const CaptureStats& s = r.stats;
     std::string anomalies;
-    for (const auto& [name, n] : s.anomalies) anomalies += (anomalies.empty() ? "" : " ") + name + "=" + std::to_string(n);
+    for (const auto& [name, n] : s.anomalies)
+      anomalies += (anomalies.empty() ? "" : " ") + name + "=" + std::to_string(n);
     Cell first = s.first_packet_us ? seconds_from_us(s.first_packet_us) : Cell{};
     Cell last = s.last_packet_us ? seconds_from_us(s.last_packet_us) : Cell{};
     t.rows.push_back({Cell{r.id}, s.kind, s.source, s.status, Cell{s.started_s}, first, last,

@@ -14,11 +14,13 @@ namespace netledger::storage {
 Result<std::unique_ptr<Database>> Database::open(const std::string& path, OpenMode mode) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) return make_error(ErrorCode::kInvalidArgument, path + ": is a directory, not a database file");
+    if (S_ISDIR(st.st_mode))
+      return make_error(ErrorCode::kInvalidArgument, path + ": is a directory, not a database file");
   } else if (mode == OpenMode::kReadOnly) {
     return make_error(ErrorCode::kNotFound, path + ": database does not exist");
   }
-  int flags = mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int flags =
+      mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
@@ -33,7 +35,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, OpenMo
   return db;
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  sqlite3_close_v2(db_);
+}
 
 Status Database::exec(const char* sql) {
   char* msg = nullptr;
@@ -73,18 +77,20 @@ Status Database::migrate(OpenMode mode) {
 
   const bool empty = *tables == 0 && *app == 0 && *version == 0;
   if (!empty && *app != kApplicationId) {
-    return make_error(ErrorCode::kFormat, path_ + ": not a netledger database (an SQLite file made by another program)");
+    return make_error(ErrorCode::kFormat,
+                      path_ + ": not a netledger database (an SQLite file made by another program)");
   }
   if (*version > kSchemaVersion) {
     return make_error(ErrorCode::kUnsupported, path_ + ": made by a newer netledger (schema version " +
-                                                    std::to_string(*version) + "; this build reads up to " +
-                                                    std::to_string(kSchemaVersion) + ")");
+                                                   std::to_string(*version) + "; this build reads up to " +
+                                                   std::to_string(kSchemaVersion) + ")");
   }
   if (mode == OpenMode::kReadOnly) {
     if (empty) return make_error(ErrorCode::kFormat, path_ + ": empty file, not a netledger database");
     if (*version < kSchemaVersion) {
-      return make_error(ErrorCode::kUnsupported, path_ + ": schema version " + std::to_string(*version) +
-                                                     " is older than this build's; open it once for writing to upgrade");
+      return make_error(ErrorCode::kUnsupported,
+                        path_ + ": schema version " + std::to_string(*version) +
+                            " is older than this build's; open it once for writing to upgrade");
     }
     return {};
   }
@@ -95,8 +101,8 @@ Status Database::migrate(OpenMode mode) {
     Transaction tx(*this);
     if (!tx.began()) return error("BEGIN", ErrorCode::kIo);
     if (Status s = exec(schema_step(v + 1)); !s.ok()) return s;
-    std::string bump = "PRAGMA user_version=" + std::to_string(v + 1) + "; PRAGMA application_id=" +
-                       std::to_string(kApplicationId) + ";";
+    std::string bump = "PRAGMA user_version=" + std::to_string(v + 1) +
+                       "; PRAGMA application_id=" + std::to_string(kApplicationId) + ";";
     if (Status s = exec(bump.c_str()); !s.ok()) return s;
     if (Status s = tx.commit(); !s.ok()) return s;
   }

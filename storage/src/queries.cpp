@@ -8,10 +8,13 @@ namespace netledger::storage {
 
 namespace {
 
-int64_t sql_limit(size_t limit) { return limit == 0 ? -1 : static_cast<int64_t>(limit); }
+int64_t sql_limit(size_t limit) {
+  return limit == 0 ? -1 : static_cast<int64_t>(limit);
+}
 
 template <class Row, class Fill>
-Result<std::vector<Row>> collect(const Database& db, const char* sql, TimeRange range, size_t limit, Fill fill) {
+Result<std::vector<Row>> collect(const Database& db, const char* sql, TimeRange range, size_t limit,
+                                 Fill fill) {
   auto st = Statement::prepare(db, sql);
   if (!st.ok()) return st.error();
   st->bind(1, range.since_s).bind(2, range.until_s).bind(3, sql_limit(limit));
@@ -29,8 +32,10 @@ Result<std::vector<Row>> collect(const Database& db, const char* sql, TimeRange 
 
 Result<std::vector<HostRow>> query_hosts(const Database& db, TimeRange range, size_t limit) {
   constexpr const char* kSql =
-      "SELECT h.address, sum(t.packets_sent), sum(t.bytes_sent), sum(t.packets_received), sum(t.bytes_received), "
-      "sum(t.flows), min(t.bucket), max(t.bucket) FROM host_traffic_minute t JOIN hosts h ON h.id = t.host_id "
+      "SELECT h.address, sum(t.packets_sent), sum(t.bytes_sent), sum(t.packets_received), "
+      "sum(t.bytes_received), "
+      "sum(t.flows), min(t.bucket), max(t.bucket) FROM host_traffic_minute t JOIN hosts h ON h.id = "
+      "t.host_id "
       "WHERE t.bucket >= ?1 AND t.bucket < ?2 GROUP BY t.host_id "
       "ORDER BY sum(t.bytes_sent) + sum(t.bytes_received) DESC, h.address LIMIT ?3";
   return collect<HostRow>(db, kSql, range, limit, [](Statement& s, HostRow& r) {
@@ -61,7 +66,8 @@ Result<std::vector<ProtocolRow>> query_protocols(const Database& db, TimeRange r
 Result<std::vector<FlowRow>> query_flows(const Database& db, TimeRange range, size_t limit) {
   // The range is in seconds, flow times in microseconds; clamp so the product cannot overflow.
   constexpr const char* kSql =
-      "SELECT run_id, ip_proto, client, client_port, server, server_port, vlan, outer_vlan, tunnel, first_us, "
+      "SELECT run_id, ip_proto, client, client_port, server, server_port, vlan, outer_vlan, tunnel, "
+      "first_us, "
       "last_us, packets_c2s, bytes_c2s, packets_s2c, bytes_s2c, end_reason FROM flows "
       "WHERE last_us >= max(?1, -9223372036854) * 1000000 AND first_us < min(?2, 9223372036854) * 1000000 "
       "ORDER BY bytes_c2s + bytes_s2c DESC, first_us, id LIMIT ?3";
@@ -83,7 +89,8 @@ Result<std::vector<FlowRow>> query_flows(const Database& db, TimeRange range, si
     f.packets_s2c = static_cast<uint64_t>(s.int_at(13));
     f.bytes_s2c = static_cast<uint64_t>(s.int_at(14));
     std::string end = s.text_at(15);
-    for (FlowEnd e : {FlowEnd::kIdle, FlowEnd::kActive, FlowEnd::kClosed, FlowEnd::kEvicted, FlowEnd::kEndOfCapture}) {
+    for (FlowEnd e :
+         {FlowEnd::kIdle, FlowEnd::kActive, FlowEnd::kClosed, FlowEnd::kEvicted, FlowEnd::kEndOfCapture}) {
       if (end == flow_end_name(e)) f.end = e;
     }
   });
@@ -92,8 +99,10 @@ Result<std::vector<FlowRow>> query_flows(const Database& db, TimeRange range, si
 Result<std::vector<RunRow>> query_runs(const Database& db, TimeRange range, size_t limit) {
   constexpr const char* kSql =
       "SELECT id, kind, source, started_s, coalesce(finished_s, 0), coalesce(first_packet_us, 0), "
-      "coalesce(last_packet_us, 0), packets_read, bytes_read, bytes_captured, packets_decoded, non_ip_packets, "
-      "drops_kernel, drops_interface, flows_seen, flows_evicted, status, coalesce(error, '') FROM capture_runs "
+      "coalesce(last_packet_us, 0), packets_read, bytes_read, bytes_captured, packets_decoded, "
+      "non_ip_packets, "
+      "drops_kernel, drops_interface, flows_seen, flows_evicted, status, coalesce(error, '') FROM "
+      "capture_runs "
       "WHERE coalesce(last_packet_us / 1000000, finished_s, started_s) >= ?1 "
       "AND coalesce(first_packet_us / 1000000, started_s) < ?2 ORDER BY id LIMIT ?3";
   auto rows = collect<RunRow>(db, kSql, range, limit, [](Statement& s, RunRow& r) {
@@ -118,12 +127,14 @@ Result<std::vector<RunRow>> query_runs(const Database& db, TimeRange range, size
     c.error = s.text_at(17);
   });
   if (!rows.ok()) return rows;
-  auto an = Statement::prepare(db, "SELECT name, count FROM capture_anomalies WHERE run_id = ?1 ORDER BY name");
+  auto an =
+      Statement::prepare(db, "SELECT name, count FROM capture_anomalies WHERE run_id = ?1 ORDER BY name");
   if (!an.ok()) return an.error();
   for (RunRow& r : *rows) {
     an->reset();
     an->bind(1, r.id);
-    while (an->step() == SQLITE_ROW) r.stats.anomalies.emplace_back(an->text_at(0), static_cast<uint64_t>(an->int_at(1)));
+    while (an->step() == SQLITE_ROW)
+      r.stats.anomalies.emplace_back(an->text_at(0), static_cast<uint64_t>(an->int_at(1)));
   }
   return rows;
 }

@@ -20,7 +20,8 @@ constexpr const char* kUpsertHostTraffic =
     "INSERT INTO host_traffic_minute(bucket, host_id, ip_proto, packets_sent, bytes_sent, packets_received, "
     "bytes_received, flows) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
     "ON CONFLICT DO UPDATE SET packets_sent = packets_sent + excluded.packets_sent, "
-    "bytes_sent = bytes_sent + excluded.bytes_sent, packets_received = packets_received + excluded.packets_received, "
+    "bytes_sent = bytes_sent + excluded.bytes_sent, packets_received = packets_received + "
+    "excluded.packets_received, "
     "bytes_received = bytes_received + excluded.bytes_received, flows = flows + excluded.flows";
 constexpr const char* kUpsertProtocol =
     "INSERT INTO protocol_traffic_minute(bucket, ip_proto, packets, bytes, flows) VALUES(?1, ?2, ?3, ?4, ?5) "
@@ -88,7 +89,11 @@ struct Writer::State {
       if (!id.ok()) return id.error();
       Statement& st = upsert_host_traffic;
       st.reset();
-      st.bind(1, h.bucket_s).bind(2, *id).bind(3, int{h.ip_proto}).bind(4, h.packets_sent).bind(5, h.bytes_sent);
+      st.bind(1, h.bucket_s)
+          .bind(2, *id)
+          .bind(3, int{h.ip_proto})
+          .bind(4, h.packets_sent)
+          .bind(5, h.bytes_sent);
       st.bind(6, h.packets_received).bind(7, h.bytes_received).bind(8, h.flows);
       if (st.step() != SQLITE_DONE) return db->error("upsert host_traffic_minute", ErrorCode::kIo);
     }
@@ -106,7 +111,10 @@ struct Writer::State {
       Statement& st = insert_flow;
       st.reset();
       st.bind(1, run_id).bind(2, int{f.ip_proto}).bind(3, f.client.to_string()).bind(4, int{f.client_port});
-      st.bind(5, f.server.to_string()).bind(6, int{f.server_port}).bind(7, int{f.vlan}).bind(8, int{f.outer_vlan});
+      st.bind(5, f.server.to_string())
+          .bind(6, int{f.server_port})
+          .bind(7, int{f.vlan})
+          .bind(8, int{f.outer_vlan});
       st.bind(9, int{f.tunnel}).bind(10, f.first_us).bind(11, f.last_us).bind(12, f.packets_c2s);
       st.bind(13, f.bytes_c2s).bind(14, f.packets_s2c).bind(15, f.bytes_s2c).bind(16, flow_end_name(f.end));
       if (st.step() != SQLITE_DONE) return db->error("insert flow", ErrorCode::kIo);
@@ -116,9 +124,10 @@ struct Writer::State {
 
   Status touch_hosts(const TrafficBatch& b) {
     int64_t bucket = b.hosts.front().bucket_s;
-    auto st = Statement::prepare(*db,
-                                 "UPDATE hosts SET first_seen = min(first_seen, ?2), last_seen = max(last_seen, ?2) "
-                                 "WHERE id = ?1 AND (last_seen < ?2 OR first_seen > ?2)");
+    auto st = Statement::prepare(
+        *db,
+        "UPDATE hosts SET first_seen = min(first_seen, ?2), last_seen = max(last_seen, ?2) "
+        "WHERE id = ?1 AND (last_seen < ?2 OR first_seen > ?2)");
     if (!st.ok()) return st.error();
     int64_t last_id = -1;
     for (const HostBucket& h : b.hosts) {
@@ -148,7 +157,9 @@ Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, size_
   return std::unique_ptr<Writer>(new Writer(std::move(state)));
 }
 
-Writer::Writer(std::unique_ptr<State> state) : s_(std::move(state)) { thread_ = std::thread([this] { loop(); }); }
+Writer::Writer(std::unique_ptr<State> state) : s_(std::move(state)) {
+  thread_ = std::thread([this] { loop(); });
+}
 
 Writer::~Writer() {
   {
@@ -214,8 +225,14 @@ Status Writer::end_run(int64_t run_id, const CaptureStats& stats) {
   st->bind(1, run_id).bind(2, stats.finished_s).bind(3, stats.first_packet_us).bind(4, stats.last_packet_us);
   st->bind(5, stats.packets_read).bind(6, stats.bytes_read).bind(7, stats.bytes_captured);
   st->bind(8, stats.packets_decoded).bind(9, stats.non_ip_packets).bind(10, stats.drops_kernel);
-  st->bind(11, stats.drops_interface).bind(12, stats.flows_seen).bind(13, stats.flows_evicted).bind(14, status);
-  if (error.empty()) st->bind_null(15); else st->bind(15, error);
+  st->bind(11, stats.drops_interface)
+      .bind(12, stats.flows_seen)
+      .bind(13, stats.flows_evicted)
+      .bind(14, status);
+  if (error.empty())
+    st->bind_null(15);
+  else
+    st->bind(15, error);
   if (st->step() != SQLITE_DONE) return s_->db->error("update capture_runs", ErrorCode::kIo);
   auto an = Statement::prepare(*s_->db, kUpsertAnomaly);
   if (!an.ok()) return an.error();

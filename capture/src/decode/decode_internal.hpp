@@ -16,7 +16,9 @@ struct Bytes {
   uint32_t n = 0;
 
   [[nodiscard]] bool has(uint32_t k) const noexcept { return n >= k; }
-  [[nodiscard]] Bytes skip(uint32_t k) const noexcept { return k >= n ? Bytes{p + n, 0} : Bytes{p + k, n - k}; }
+  [[nodiscard]] Bytes skip(uint32_t k) const noexcept {
+    return k >= n ? Bytes{p + n, 0} : Bytes{p + k, n - k};
+  }
   [[nodiscard]] Bytes first(uint32_t k) const noexcept { return k >= n ? *this : Bytes{p, k}; }
   [[nodiscard]] uint8_t u8(uint32_t at) const noexcept { return p[at]; }
   [[nodiscard]] uint16_t be16(uint32_t at) const noexcept {

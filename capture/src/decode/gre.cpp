@@ -13,9 +13,9 @@ void gre(Ctx& ctx, Bytes b) {
   uint8_t version = flags & 0x7;
   if (version > 1) return;
   if ((flags & 0x8000) != 0 || (flags & 0x4000) != 0) hlen += 4;  // checksum (+ offset)
-  if ((flags & 0x2000) != 0) hlen += 4;                            // key
-  if ((flags & 0x1000) != 0) hlen += 4;                            // sequence
-  if (version == 1 && (flags & 0x0080) != 0) hlen += 4;            // PPTP acknowledgment
+  if ((flags & 0x2000) != 0) hlen += 4;                           // key
+  if ((flags & 0x1000) != 0) hlen += 4;                           // sequence
+  if (version == 1 && (flags & 0x0080) != 0) hlen += 4;           // PPTP acknowledgment
   if (!b.has(hlen)) return ctx.bump(Anomaly::kTruncatedGre);
   Bytes payload = b.skip(hlen);
   switch (proto) {

@@ -59,8 +59,8 @@ class Accountant {
   };
 
   void charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPacket& pkt, int layer);
-  uint32_t new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, bool src_is_lo,
-                    const IpLayer& l, bool innermost);
+  uint32_t new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, bool src_is_lo, const IpLayer& l,
+                    bool innermost);
   void expire(int64_t now_us);
   void end_flow(uint32_t index, FlowEnd why);
   void flush_flow(Flow& f);

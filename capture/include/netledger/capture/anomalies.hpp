@@ -11,7 +11,7 @@
 namespace netledger::capture {
 
 enum class Anomaly : uint8_t {
-  kTruncatedLink,       // shorter than its link-layer header
+  kTruncatedLink,  // shorter than its link-layer header
   kTruncatedVlan,
   kTruncatedMpls,
   kTruncatedPppoe,
@@ -24,16 +24,16 @@ enum class Anomaly : uint8_t {
   kTruncatedSctp,
   kTruncatedIcmp,
   kTruncatedGre,
-  kTruncatedTunnel,     // VXLAN, GTP-U, Teredo header cut short
+  kTruncatedTunnel,  // VXLAN, GTP-U, Teredo header cut short
   kBadIpVersion,
   kBadIpv4HeaderLen,
-  kBadIpLength,         // IP total/payload length disagrees with the frame
+  kBadIpLength,  // IP total/payload length disagrees with the frame
   kBadTcpHeaderLen,
   kUnknownLinkType,
   kUnknownAddressFamily,  // DLT_NULL/LOOP or NFLOG family we do not know
   kTooManyLayers,
-  kFragmentsDropped,    // fragmented datagrams never completed (timed out, crowded out, malformed)
-  kSnaplenCut,          // frame captured shorter than it was on the wire (informational)
+  kFragmentsDropped,  // fragmented datagrams never completed (timed out, crowded out, malformed)
+  kSnaplenCut,        // frame captured shorter than it was on the wire (informational)
   kCount,
 };
 

@@ -25,8 +25,8 @@ struct IpLayer {
 struct DecodedPacket {
   std::array<IpLayer, kMaxIpLayers> ip;
   int n_ip = 0;
-  uint16_t vlan = 0;        // innermost 802.1Q/802.1ad id of the outermost Ethernet
-  uint16_t outer_vlan = 0;  // outermost id when tags are stacked
+  uint16_t vlan = 0;                 // innermost 802.1Q/802.1ad id of the outermost Ethernet
+  uint16_t outer_vlan = 0;           // outermost id when tags are stacked
   const uint8_t* payload = nullptr;  // innermost transport payload (captured bytes only)
   uint32_t payload_len = 0;
 

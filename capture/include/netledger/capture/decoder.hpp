@@ -49,7 +49,8 @@ class Decoder {
 
   // `frame` holds `caplen` captured bytes seen at `ts_us`. `out` is overwritten and
   // stays valid until the next call. Never throws and never reads past `caplen`.
-  Verdict decode(int link_type, const uint8_t* frame, uint32_t caplen, int64_t ts_us, DecodedPacket& out) noexcept;
+  Verdict decode(int link_type, const uint8_t* frame, uint32_t caplen, int64_t ts_us,
+                 DecodedPacket& out) noexcept;
 
   [[nodiscard]] const AnomalyCounters& anomalies() const noexcept { return anomalies_; }
   AnomalyCounters& anomalies() noexcept { return anomalies_; }

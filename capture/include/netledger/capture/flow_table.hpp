@@ -30,9 +30,9 @@ struct Flow {
   uint32_t next = kNoFlow;
   bool client_is_lo = true;
   bool tunnel = false;
-  bool dirty = false;         // on the dirty list of the current bucket
-  bool counted = false;       // its start has been charged to its hosts' flow counts
-  uint8_t fin_mask = 0;       // bit d: FIN seen in direction d
+  bool dirty = false;    // on the dirty list of the current bucket
+  bool counted = false;  // its start has been charged to its hosts' flow counts
+  uint8_t fin_mask = 0;  // bit d: FIN seen in direction d
   bool closed = false;
   bool in_use = false;
 };
@@ -69,7 +69,7 @@ class FlowTable {
 
   std::vector<Flow> pool_;
   std::vector<uint32_t> free_;
-  std::vector<uint32_t> slots_;  // pool index + 1; 0 = empty
+  std::vector<uint32_t> slots_;   // pool index + 1; 0 = empty
   std::vector<uint8_t> list_of_;  // which list each pool entry is on
   Links lists_[2];
   uint32_t size_ = 0;

@@ -42,8 +42,12 @@ struct FlowKey {
     return k;
   }
 
-  [[nodiscard]] IpAddr lo_addr() const noexcept { return family == 4 ? IpAddr::v4(lo.data()) : IpAddr::v6(lo.data()); }
-  [[nodiscard]] IpAddr hi_addr() const noexcept { return family == 4 ? IpAddr::v4(hi.data()) : IpAddr::v6(hi.data()); }
+  [[nodiscard]] IpAddr lo_addr() const noexcept {
+    return family == 4 ? IpAddr::v4(lo.data()) : IpAddr::v6(lo.data());
+  }
+  [[nodiscard]] IpAddr hi_addr() const noexcept {
+    return family == 4 ? IpAddr::v4(hi.data()) : IpAddr::v6(hi.data());
+  }
 
   [[nodiscard]] uint64_t hash() const noexcept {
     uint64_t w[6];

@@ -49,7 +49,7 @@ struct FlowRecord {
   uint16_t client_port = 0;
   uint16_t server_port = 0;
   uint8_t ip_proto = 0;
-  bool tunnel = false;  // this flow carried other IP layers (GRE, VXLAN, 6in4...)
+  bool tunnel = false;      // this flow carried other IP layers (GRE, VXLAN, 6in4...)
   uint16_t vlan = 0;        // innermost 802.1Q id, 0 when untagged
   uint16_t outer_vlan = 0;  // outermost id when stacked (QinQ), else 0
   int64_t first_us = 0;
@@ -70,8 +70,8 @@ struct CaptureStats {
   int64_t first_packet_us = 0;
   int64_t last_packet_us = 0;
   uint64_t packets_read = 0;
-  uint64_t bytes_read = 0;      // wire bytes
-  uint64_t bytes_captured = 0;  // captured bytes (less than wire where a snaplen cut frames)
+  uint64_t bytes_read = 0;       // wire bytes
+  uint64_t bytes_captured = 0;   // captured bytes (less than wire where a snaplen cut frames)
   uint64_t packets_decoded = 0;  // frames with at least one IP layer
   uint64_t non_ip_packets = 0;
   uint64_t drops_kernel = 0;     // pcap_stats ps_drop

@@ -11,9 +11,9 @@ namespace netledger::report {
 
 enum class Kind : uint8_t {
   kText,
-  kCount,    // an integer count
-  kBytes,    // an integer byte count: human units in tables, exact elsewhere
-  kTime,     // UTC epoch seconds, integer or fractional
+  kCount,  // an integer count
+  kBytes,  // an integer byte count: human units in tables, exact elsewhere
+  kTime,   // UTC epoch seconds, integer or fractional
   kBool,
 };
 

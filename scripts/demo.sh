@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds Release, replays the bundled captures into one SQLite
+# file and prints a bandwidth report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh build
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNETLEDGER_TESTS=OFF >/dev/null
+cmake --build build -j"$(nproc)"
+
+bin=build/cli/netledger
+db=${DEMO_DB:-build/demo.db}
+rm -f "$db" "$db-wal" "$db-shm"
+"$bin" replay pcaps/*.pcap --db "$db"
+echo
+"$bin" report hosts --db "$db" --top 15
+echo
+"$bin" report protocols --db "$db"
+echo
+"$bin" report flows --db "$db" --top 10
+echo
+"$bin" report runs --db "$db"
+echo
+echo "database: $db   (try: $bin report hosts --db $db --format json)"

@@ -1,0 +1,201 @@
+#include "netledger/capture/accountant.hpp"
+
+#include <gtest/gtest.h>
+
+#include "netledger/capture/decoder.hpp"
+#include "support/memory_sink.hpp"
+#include "support/packet_builder.hpp"
+
+namespace netledger::capture {
+
+using test::Frame;
+using test::MemorySink;
+
+namespace {
+
+constexpr uint8_t kSyn = 0x02;
+constexpr uint8_t kAck = 0x10;
+constexpr uint8_t kFin = 0x01;
+constexpr uint8_t kRst = 0x04;
+constexpr int64_t kSec = 1'000'000;
+
+class Feeder {
+ public:
+  explicit Feeder(AccountantOptions o = {}) : acct(o, sink) {}
+  void tcp(int64_t ts_us, const char* src, uint16_t sport, const char* dst, uint16_t dport, uint8_t flags,
+           size_t payload = 0) {
+    feed(ts_us,
+         Frame().ethernet(0x0800).ipv4(src, dst, 6).tcp(sport, dport, flags).payload(payload).finish());
+  }
+  void feed(int64_t ts_us, const std::vector<uint8_t>& f) {
+    DecodedPacket p;
+    ASSERT_EQ(dec.decode(link::kEthernet, f.data(), static_cast<uint32_t>(f.size()), ts_us, p), Verdict::kIp);
+    acct.add(ts_us, static_cast<uint32_t>(f.size()), p);
+  }
+  MemorySink sink;
+  Decoder dec;
+  Accountant acct;
+};
+
+}  // namespace
+
+TEST(Accountant, ChargesSenderAndReceiverWithWireBytes) {
+  Feeder t;
+  t.tcp(1 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kSyn);              // 54 bytes
+  t.tcp(1 * kSec + 10, "10.0.0.2", 80, "10.0.0.1", 5000, kSyn | kAck);  // 54
+  t.tcp(1 * kSec + 20, "10.0.0.1", 5000, "10.0.0.2", 80, kAck, 100);    // 154
+  ASSERT_TRUE(t.acct.finish());
+  auto hosts = t.sink.hosts();
+  EXPECT_EQ(hosts["10.0.0.1"].packets_sent, 2U);
+  EXPECT_EQ(hosts["10.0.0.1"].bytes_sent, 54U + 154U);
+  EXPECT_EQ(hosts["10.0.0.1"].packets_received, 1U);
+  EXPECT_EQ(hosts["10.0.0.2"].bytes_received, 54U + 154U);
+  EXPECT_EQ(hosts["10.0.0.1"].flows, 1U);
+  EXPECT_EQ(hosts["10.0.0.2"].flows, 1U);
+}
+
+TEST(Accountant, HostTalkingToItselfIsChargedBothWays) {
+  Feeder t;
+  t.tcp(1 * kSec, "127.0.0.1", 5000, "127.0.0.1", 80, kSyn);
+  ASSERT_TRUE(t.acct.finish());
+  auto hosts = t.sink.hosts();
+  ASSERT_EQ(hosts.size(), 1U);
+  EXPECT_EQ(hosts["127.0.0.1"].packets_sent, 1U);
+  EXPECT_EQ(hosts["127.0.0.1"].packets_received, 1U);
+  EXPECT_EQ(hosts["127.0.0.1"].flows, 1U);
+}
+
+TEST(Accountant, ClientIsTheSynSenderEvenWhenTheSynAckIsSeenFirst) {
+  Feeder t;
+  t.tcp(1 * kSec, "10.0.0.2", 80, "10.0.0.1", 5000, kSyn | kAck);
+  t.tcp(1 * kSec + 5, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
+  ASSERT_TRUE(t.acct.finish());
+  auto flows = t.sink.flows();
+  ASSERT_EQ(flows.size(), 1U);
+  EXPECT_EQ(flows[0].client.to_string(), "10.0.0.1");
+  EXPECT_EQ(flows[0].server_port, 80);
+  EXPECT_EQ(flows[0].packets_c2s, 1U);
+  EXPECT_EQ(flows[0].packets_s2c, 1U);
+}
+
+TEST(Accountant, FinFromBothSidesClosesTheFlow) {
+  Feeder t;
+  t.tcp(1 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kSyn);
+  t.tcp(2 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kFin | kAck);
+  t.tcp(2 * kSec, "10.0.0.2", 80, "10.0.0.1", 5000, kFin | kAck);
+  t.tcp(30 * kSec, "10.0.0.3", 1, "10.0.0.4", 2, kSyn);  // moves the clock past the linger
+  auto flows = t.sink.flows();
+  ASSERT_EQ(t.acct.live_flows(), 1U);
+  ASSERT_TRUE(t.acct.finish());
+  flows = t.sink.flows();
+  ASSERT_EQ(flows.size(), 2U);
+  EXPECT_EQ(flows[0].end, FlowEnd::kClosed);
+  EXPECT_EQ(flows[0].packets_c2s, 2U);
+}
+
+TEST(Accountant, RstClosesAndANewSynStartsAFreshFlow) {
+  Feeder t;
+  t.tcp(1 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kSyn);
+  t.tcp(1 * kSec + 1, "10.0.0.2", 80, "10.0.0.1", 5000, kRst);
+  t.tcp(2 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kSyn);
+  ASSERT_TRUE(t.acct.finish());
+  EXPECT_EQ(t.sink.flows().size(), 2U);
+  EXPECT_EQ(t.acct.flows_seen(), 2U);
+}
+
+TEST(Accountant, IdleFlowsExpireOnPacketTime) {
+  AccountantOptions o;
+  o.idle_timeout_s = 10;
+  Feeder t(o);
+  t.tcp(1 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
+  t.tcp(5 * kSec, "10.0.0.3", 5000, "10.0.0.4", 80, kAck);
+  EXPECT_EQ(t.acct.live_flows(), 2U);
+  t.tcp(12 * kSec, "10.0.0.3", 5000, "10.0.0.4", 80, kAck);
+  EXPECT_EQ(t.acct.live_flows(), 1U);
+  ASSERT_TRUE(t.acct.finish());
+  auto flows = t.sink.flows();
+  ASSERT_EQ(flows.size(), 2U);
+  EXPECT_EQ(flows[0].end, FlowEnd::kIdle);
+  EXPECT_EQ(flows[1].end, FlowEnd::kEndOfCapture);
+}
+
+TEST(Accountant, TheCapEvictsTheIdlestFlowAndCountsIt) {
+  AccountantOptions o;
+  o.max_flows = 2;
+  Feeder t(o);
+  t.tcp(1 * kSec, "10.0.0.1", 1, "10.0.0.2", 80, kAck);
+  t.tcp(2 * kSec, "10.0.0.1", 2, "10.0.0.2", 80, kAck);
+  t.tcp(3 * kSec, "10.0.0.1", 1, "10.0.0.2", 80, kAck);  // flow 1 is now the most recent
+  t.tcp(4 * kSec, "10.0.0.1", 3, "10.0.0.2", 80, kAck);  // evicts flow 2
+  EXPECT_EQ(t.acct.flows_evicted(), 1U);
+  EXPECT_EQ(t.acct.live_flows(), 2U);
+  ASSERT_TRUE(t.acct.finish());
+  auto flows = t.sink.flows();
+  ASSERT_FALSE(flows.empty());
+  EXPECT_EQ(flows[0].end, FlowEnd::kEvicted);
+  EXPECT_EQ(flows[0].client_port, 2);
+  // Evictions lose no bytes: hosts still see all four packets.
+  EXPECT_EQ(t.sink.hosts()["10.0.0.1"].packets_sent, 4U);
+}
+
+TEST(Accountant, PacketsAreChargedToTheMinuteTheyFallIn) {
+  Feeder t;
+  t.tcp(59 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
+  t.tcp(61 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
+  t.tcp(61 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
+  ASSERT_TRUE(t.acct.finish());
+  int64_t first = 0;
+  int64_t second = 0;
+  for (const auto& b : t.sink.batches) {
+    for (const auto& h : b.hosts) {
+      if (h.host.to_string() != "10.0.0.1") continue;
+      if (h.bucket_s == 0) first += static_cast<int64_t>(h.packets_sent);
+      if (h.bucket_s == 60) second += static_cast<int64_t>(h.packets_sent);
+    }
+  }
+  EXPECT_EQ(first, 1);
+  EXPECT_EQ(second, 2);
+}
+
+TEST(Accountant, ActiveTimeoutSplitsALongFlowWithoutCountingItTwice) {
+  AccountantOptions o;
+  o.active_timeout_s = 100;
+  o.idle_timeout_s = 1000;
+  Feeder t(o);
+  for (int s = 0; s <= 250; s += 50) t.tcp(s * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
+  ASSERT_TRUE(t.acct.finish());
+  auto flows = t.sink.flows();
+  ASSERT_EQ(flows.size(), 3U);
+  EXPECT_EQ(flows[0].end, FlowEnd::kActive);
+  EXPECT_EQ(t.sink.hosts()["10.0.0.1"].flows, 1U);
+  EXPECT_EQ(t.sink.hosts()["10.0.0.1"].packets_sent, 6U);
+}
+
+TEST(Accountant, ASinkFailureStopsTheFeedAndIsReported) {
+  Feeder t;
+  t.sink.fail = true;
+  t.tcp(1 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
+  t.tcp(70 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
+  EXPECT_FALSE(t.acct.status().ok());
+  EXPECT_EQ(t.acct.status().error().message, "disk full");
+}
+
+TEST(FlowTable, EraseKeepsCollidingEntriesReachable) {
+  FlowTable table(100);
+  std::vector<FlowKey> keys;
+  for (uint16_t i = 0; i < 60; ++i) {
+    FlowKey k;
+    k.lo_port = i;
+    keys.push_back(k);
+    // Same hash for all: every entry collides with every other.
+    table.insert(k, 7);
+  }
+  for (size_t i = 0; i < keys.size(); i += 2) table.erase(table.find(keys[i], 7));
+  for (size_t i = 0; i < keys.size(); ++i) {
+    bool present = table.find(keys[i], 7) != kNoFlow;
+    EXPECT_EQ(present, i % 2 == 1) << i;
+  }
+  EXPECT_EQ(table.size(), 30U);
+}
+
+}  // namespace netledger::capture

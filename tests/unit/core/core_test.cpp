@@ -1,0 +1,66 @@
+#include <gtest/gtest.h>
+
+#include "netledger/core/flow_key.hpp"
+#include "netledger/core/ip_addr.hpp"
+#include "netledger/core/time_format.hpp"
+
+namespace netledger {
+
+TEST(IpAddr, ParsesAndPrintsBothFamilies) {
+  EXPECT_EQ(IpAddr::parse("192.0.2.1")->to_string(), "192.0.2.1");
+  EXPECT_EQ(IpAddr::parse("2001:DB8:0:0:0:0:0:1")->to_string(), "2001:db8::1");
+  EXPECT_TRUE(IpAddr::parse("192.0.2.1")->is_v4());
+  EXPECT_FALSE(IpAddr::parse("192.0.2.256").has_value());
+  EXPECT_FALSE(IpAddr::parse("host.example").has_value());
+}
+
+TEST(IpAddr, OrdersV4BeforeV6AndByBytes) {
+  EXPECT_LT(*IpAddr::parse("10.0.0.2"), *IpAddr::parse("10.0.0.10"));
+  EXPECT_LT(*IpAddr::parse("255.255.255.255"), *IpAddr::parse("::1"));
+}
+
+TEST(FlowKey, BothDirectionsMakeTheSameKey) {
+  IpAddr a = *IpAddr::parse("10.0.0.1");
+  IpAddr b = *IpAddr::parse("10.0.0.2");
+  bool a_lo = false;
+  bool b_lo = false;
+  FlowKey k1 = FlowKey::make(a, 40000, b, 80, 6, 0, 0, a_lo);
+  FlowKey k2 = FlowKey::make(b, 80, a, 40000, 6, 0, 0, b_lo);
+  EXPECT_EQ(k1, k2);
+  EXPECT_EQ(k1.hash(), k2.hash());
+  EXPECT_TRUE(a_lo);
+  EXPECT_FALSE(b_lo);
+}
+
+TEST(FlowKey, VlanSeparatesOtherwiseEqualFlows) {
+  IpAddr a = *IpAddr::parse("10.0.0.1");
+  IpAddr b = *IpAddr::parse("10.0.0.2");
+  bool lo = false;
+  EXPECT_FALSE(FlowKey::make(a, 1, b, 2, 17, 0, 0, lo) == FlowKey::make(a, 1, b, 2, 17, 10, 0, lo));
+  EXPECT_FALSE(FlowKey::make(a, 1, b, 2, 17, 10, 0, lo) == FlowKey::make(a, 1, b, 2, 17, 10, 20, lo));
+}
+
+TEST(ParseTime, AcceptsEpochDatesAndAges) {
+  const int64_t now = 1'700'000'000;
+  EXPECT_EQ(*parse_time("1600000000", now), 1'600'000'000);
+  EXPECT_EQ(*parse_time("2026-11-01", now), 1'793'491'200);
+  EXPECT_EQ(*parse_time("2026-11-01T01:02:03Z", now), 1'793'491'200 + 3723);
+  EXPECT_EQ(*parse_time("2026-11-01 01:02", now), 1'793'491'200 + 3720);
+  EXPECT_EQ(*parse_time("24h", now), now - 86400);
+  EXPECT_EQ(*parse_time("7d", now), now - 7 * 86400);
+  EXPECT_EQ(*parse_time("30m", now), now - 1800);
+}
+
+TEST(ParseTime, RejectsMalformedTimesWithTheTextInTheMessage) {
+  for (const char* bad : {"", "yesterday", "2026-13-01", "12x", "h", "2026-11-01T25:00"}) {
+    auto r = parse_time(bad, 0);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message.find(std::string("'") + bad + "'"), std::string::npos);
+  }
+}
+
+TEST(FormatUtc, PrintsUtc) {
+  EXPECT_EQ(format_utc(1'793'491'200 + 3723), "2026-11-01 01:02:03");
+}
+
+}  // namespace netledger

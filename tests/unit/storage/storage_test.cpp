@@ -1,0 +1,156 @@
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <fstream>
+
+#include "netledger/storage/database.hpp"
+#include "netledger/storage/queries.hpp"
+#include "netledger/storage/writer.hpp"
+#include "support/temp_dir.hpp"
+
+namespace netledger::storage {
+
+namespace {
+
+HostBucket host(int64_t bucket, const char* addr, uint64_t sent, uint64_t received) {
+  HostBucket h;
+  h.bucket_s = bucket;
+  h.host = *IpAddr::parse(addr);
+  h.ip_proto = 6;
+  h.packets_sent = 1;
+  h.bytes_sent = sent;
+  h.packets_received = 1;
+  h.bytes_received = received;
+  h.flows = 1;
+  return h;
+}
+
+void set_pragmas(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+}  // namespace
+
+TEST(Writer, StoresBucketsFlowsAndTheRunThenReadsThemBack) {
+  test::TempDir dir;
+  const std::string path = dir.file("a.db");
+  {
+    auto db = Database::open(path, OpenMode::kReadWrite);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    auto w = Writer::open(std::move(*db), 1);
+    ASSERT_TRUE(w.ok());
+    CaptureStats stats;
+    stats.kind = "replay";
+    stats.source = "x.pcap";
+    auto run = (*w)->begin_run(stats);
+    ASSERT_TRUE(run.ok());
+    for (int i = 0; i < 5; ++i) {  // more batches than the queue holds: the producer waits
+      TrafficBatch b;
+      b.hosts = {host(60 * i, "10.0.0.1", 100, 10), host(60 * i, "10.0.0.2", 10, 100)};
+      b.protocols = {ProtocolBucket{60 * i, 6, 2, 110, 1}};
+      ASSERT_TRUE((*w)->consume(std::move(b)).ok());
+    }
+    TrafficBatch f;
+    FlowRecord r;
+    r.client = *IpAddr::parse("10.0.0.1");
+    r.server = *IpAddr::parse("10.0.0.2");
+    r.ip_proto = 6;
+    r.bytes_c2s = 500;
+    f.flows.push_back(r);
+    ASSERT_TRUE((*w)->consume(std::move(f)).ok());
+    stats.status = "complete";
+    stats.packets_read = 10;
+    stats.anomalies = {{"truncated_ipv4", 3}};
+    ASSERT_TRUE((*w)->end_run(*run, stats).ok());
+  }
+  auto db = Database::open(path, OpenMode::kReadOnly);
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  auto hosts = query_hosts(**db, {}, 0);
+  ASSERT_TRUE(hosts.ok());
+  ASSERT_EQ(hosts->size(), 2U);
+  EXPECT_EQ((*hosts)[0].bytes_sent, 500U);
+  EXPECT_EQ((*hosts)[0].bytes_received, 50U);
+  EXPECT_EQ((*hosts)[0].first_seen_s, 0);
+  EXPECT_EQ((*hosts)[0].last_seen_s, 240);
+  auto ranged = query_hosts(**db, TimeRange{60, 180}, 0);
+  EXPECT_EQ((*ranged)[0].bytes_sent, 200U);
+  auto protocols = query_protocols(**db, {}, 0);
+  ASSERT_EQ(protocols->size(), 1U);
+  EXPECT_EQ((*protocols)[0].l4, "tcp");
+  EXPECT_EQ((*protocols)[0].bytes, 550U);
+  auto flows = query_flows(**db, {}, 0);
+  ASSERT_EQ(flows->size(), 1U);
+  EXPECT_EQ(flows->front().flow.bytes_c2s, 500U);
+  auto runs = query_runs(**db, {}, 0);
+  ASSERT_EQ(runs->size(), 1U);
+  EXPECT_EQ(runs->front().stats.status, "complete");
+  ASSERT_EQ(runs->front().stats.anomalies.size(), 1U);
+  EXPECT_EQ(runs->front().stats.anomalies[0].second, 3U);
+}
+
+TEST(Writer, BucketsFromTwoRunsAddUp) {
+  test::TempDir dir;
+  const std::string path = dir.file("a.db");
+  for (int run = 0; run < 2; ++run) {
+    auto db = Database::open(path, OpenMode::kReadWrite);
+    ASSERT_TRUE(db.ok());
+    auto w = Writer::open(std::move(*db));
+    auto id = (*w)->begin_run(CaptureStats{});
+    TrafficBatch b;
+    b.hosts = {host(0, "10.0.0.1", 100, 0)};
+    ASSERT_TRUE((*w)->consume(std::move(b)).ok());
+    ASSERT_TRUE((*w)->end_run(*id, CaptureStats{}).ok());
+  }
+  auto db = Database::open(path, OpenMode::kReadOnly);
+  auto hosts = query_hosts(**db, {}, 0);
+  EXPECT_EQ((*hosts)[0].bytes_sent, 200U);
+}
+
+TEST(Database, RefusesAFileThatIsNotSqlite) {
+  test::TempDir dir;
+  const std::string path = dir.file("notes.txt");
+  std::ofstream(path) << "this is not a database, just some text that is long enough to have a header";
+  auto db = Database::open(path, OpenMode::kReadWrite);
+  ASSERT_FALSE(db.ok());
+  EXPECT_NE(db.error().message.find("not a netledger database"), std::string::npos);
+  EXPECT_NE(db.error().message.find(path), std::string::npos);
+}
+
+TEST(Database, RefusesAnotherProgramsSqliteFile) {
+  test::TempDir dir;
+  const std::string path = dir.file("other.db");
+  set_pragmas(path, "CREATE TABLE t(x)");
+  auto db = Database::open(path, OpenMode::kReadWrite);
+  ASSERT_FALSE(db.ok());
+  EXPECT_NE(db.error().message.find("another program"), std::string::npos);
+}
+
+TEST(Database, RefusesASchemaNewerThanThisBuild) {
+  test::TempDir dir;
+  const std::string path = dir.file("new.db");
+  set_pragmas(path, "CREATE TABLE t(x); PRAGMA application_id=1313621063; PRAGMA user_version=99;");
+  for (OpenMode mode : {OpenMode::kReadWrite, OpenMode::kReadOnly}) {
+    auto db = Database::open(path, mode);
+    ASSERT_FALSE(db.ok());
+    EXPECT_EQ(db.error().code, ErrorCode::kUnsupported);
+    EXPECT_NE(db.error().message.find("newer netledger (schema version 99"), std::string::npos);
+  }
+}
+
+TEST(Database, ReportsNeedAnExistingFile) {
+  test::TempDir dir;
+  auto db = Database::open(dir.file("absent.db"), OpenMode::kReadOnly);
+  ASSERT_FALSE(db.ok());
+  EXPECT_NE(db.error().message.find("does not exist"), std::string::npos);
+}
+
+TEST(Database, AnUnwritablePathIsAnErrorNamingIt) {
+  auto db = Database::open("/nonexistent-dir/x.db", OpenMode::kReadWrite);
+  ASSERT_FALSE(db.ok());
+  EXPECT_NE(db.error().message.find("/nonexistent-dir/x.db"), std::string::npos);
+}
+
+}  // namespace netledger::storage
