@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Records the project's own captures: real programs (curl, dig, ping, snmpget) talking
+# between two network namespaces this script creates and removes, captured with tcpdump.
+# Beside each capture, expected/<name>.json holds what tshark (an independent dissector)
+# counts per host, which the tests compare netledger with.
+#
+#   sudo pcaps/record.sh          # rewrites pcaps/*.pcap and pcaps/expected/*.json
+#
+# Nothing leaves the machine: the namespaces are joined only by their own veth pair.
+set -euo pipefail
+cd "$(dirname "$0")"
+here=$(pwd)
+
+[ "$(id -u)" -eq 0 ] || { echo "record.sh needs root (network namespaces)" >&2; exit 1; }
+need=(tcpdump tshark curl dig dnsmasq snmpd snmpget ping python3 ip)
+pkgs=(tcpdump tshark curl dnsutils dnsmasq-base snmpd snmp iputils-ping python3 iproute2)
+for i in "${!need[@]}"; do
+  command -v "${need[$i]}" >/dev/null || missing+=("${pkgs[$i]}")
+done
+if [ -n "${missing[*]:-}" ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+A=nlrec-client B=nlrec-server
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  ip netns del $A 2>/dev/null || true
+  ip netns del $B 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+ip netns add $A
+ip netns add $B
+ip link add veth-c netns $A type veth peer name veth-s netns $B
+ip -n $A addr add 10.99.0.1/24 dev veth-c
+ip -n $B addr add 10.99.0.2/24 dev veth-s
+ip -n $A addr add fd00:99::1/64 dev veth-c nodad
+ip -n $B addr add fd00:99::2/64 dev veth-s nodad
+for ns in $A $B; do ip -n $ns link set lo up; done
+ip -n $A link set veth-c up
+ip -n $B link set veth-s up
+# A VLAN sub-interface on each side: tagged frames on the same wire. Kernels built
+# without 802.1Q support (CONFIG_VLAN_8021Q) cannot make one; the VLAN capture is then
+# left as it is.
+have_vlan=1
+if ip -n $A link add link veth-c name veth-c.42 type vlan id 42 2>/dev/null &&
+   ip -n $B link add link veth-s name veth-s.42 type vlan id 42 2>/dev/null; then
+  ip -n $A addr add 10.99.42.1/24 dev veth-c.42
+  ip -n $B addr add 10.99.42.2/24 dev veth-s.42
+  ip -n $A link set veth-c.42 up
+  ip -n $B link set veth-s.42 up
+else
+  have_vlan=0
+  echo "this kernel has no 802.1Q support: vlan.pcap is not re-recorded" >&2
+fi
+sleep 1
+
+# Servers, all in the server namespace.
+mkdir -p "$work/www"
+head -c 200000 /dev/urandom | base64 > "$work/www/big.txt"
+echo "hello from netledger" > "$work/www/index.html"
+ip netns exec $B python3 -m http.server 8080 --bind :: --directory "$work/www" >/dev/null 2>&1 &
+pids+=($!)
+cat > "$work/hosts" <<HOSTS
+10.99.0.2 www.netledger.test
+fd00:99::2 www.netledger.test
+10.99.0.53 ns.netledger.test
+HOSTS
+ip netns exec $B dnsmasq --no-daemon --no-resolv --no-hosts --addn-hosts="$work/hosts" \
+  --listen-address=10.99.0.2 --bind-interfaces --port=53 --log-facility=/dev/null \
+  --pid-file="$work/dnsmasq.pid" --user=root &
+pids+=($!)
+cat > "$work/snmpd.conf" <<CONF
+agentaddress udp:10.99.0.2:161
+rocommunity netledger-demo 10.99.0.0/24
+sysName netledger-recorder
+sysLocation namespace nlrec-server
+CONF
+ip netns exec $B snmpd -f -Lo -C -c "$work/snmpd.conf" -p "$work/snmpd.pid" >/dev/null 2>&1 &
+pids+=($!)
+sleep 2
+
+# record NAME COMMAND...: captures on the client's veth while COMMAND runs in the client namespace.
+record() {
+  local name=$1; shift
+  local out="$here/$name.pcap"
+  ip netns exec $A tcpdump -i veth-c -U -s 0 -w "$out" 2>/dev/null &
+  local tp=$!
+  sleep 1
+  ip netns exec $A "$@" >/dev/null
+  sleep 1
+  kill -INT $tp
+  wait $tp || true
+  echo "recorded $name.pcap ($(stat -c %s "$out") bytes)"
+}
+
+record http curl -s -o /dev/null http://10.99.0.2:8080/index.html -o /dev/null http://10.99.0.2:8080/big.txt
+record dns sh -c 'dig @10.99.0.2 www.netledger.test A +tries=1; dig @10.99.0.2 www.netledger.test AAAA +tries=1; dig @10.99.0.2 ns.netledger.test +tcp +tries=1'
+record ping sh -c 'ping -c 4 -i 0.2 10.99.0.2; ping -6 -c 4 -i 0.2 fd00:99::2'
+[ $have_vlan = 1 ] && record vlan sh -c 'ping -c 3 -i 0.2 10.99.42.2; curl -s -o /dev/null http://10.99.42.2:8080/index.html || true'
+record snmp snmpget -v2c -c netledger-demo 10.99.0.2 1.3.6.1.2.1.1.5.0 1.3.6.1.2.1.1.3.0
+
+mkdir -p expected
+for f in http dns ping vlan snmp; do
+  [ -f "$here/$f.pcap" ] || continue
+  python3 "$here/expected_hosts.py" "$here/$f.pcap" > "expected/$f.json"
+done
+echo "expected results written to pcaps/expected/"
