@@ -12,8 +12,8 @@ cd "$(dirname "$0")"
 here=$(pwd)
 
 [ "$(id -u)" -eq 0 ] || { echo "record.sh needs root (network namespaces)" >&2; exit 1; }
-need=(tcpdump tshark curl dig dnsmasq snmpd snmpget ping python3 ip)
-pkgs=(tcpdump tshark curl dnsutils dnsmasq-base snmpd snmp iputils-ping python3 iproute2)
+need=(tcpdump tshark curl dig dnsmasq snmpd snmpget ping python3 ip ethtool)
+pkgs=(tcpdump tshark curl dnsutils dnsmasq-base snmpd snmp iputils-ping python3 iproute2 ethtool)
 for i in "${!need[@]}"; do
   command -v "${need[$i]}" >/dev/null || missing+=("${pkgs[$i]}")
 done
@@ -42,6 +42,10 @@ ip -n $B addr add fd00:99::2/64 dev veth-s nodad
 for ns in $A $B; do ip -n $ns link set lo up; done
 ip -n $A link set veth-c up
 ip -n $B link set veth-s up
+# Segmentation offloads would hand tcpdump 64 KB super-frames that no wire carries (and
+# that tcpreplay cannot send back out): capture what a real link would show.
+ip netns exec $A ethtool -K veth-c tso off gso off gro off tx off >/dev/null
+ip netns exec $B ethtool -K veth-s tso off gso off gro off tx off >/dev/null
 # A VLAN sub-interface on each side: tagged frames on the same wire. Kernels built
 # without 802.1Q support (CONFIG_VLAN_8021Q) cannot make one; the VLAN capture is then
 # left as it is.

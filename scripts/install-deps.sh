@@ -6,7 +6,7 @@ set -euo pipefail
 
 build=(build-essential cmake pkg-config libpcap-dev libsnmp-dev libsqlite3-dev libcli11-dev libgtest-dev
        libndpi-dev)
-test=(python3 clang-format tcpdump tcpreplay iproute2 util-linux)
+test=(python3 clang-format tcpdump tcpreplay iproute2 util-linux procps)
 
 want=("${build[@]}")
 [ "${1:-build}" = test ] && want+=("${test[@]}")

@@ -1,6 +1,7 @@
 #include "netledger/capture/packet_source.hpp"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -37,6 +38,8 @@ struct PacketSource::Impl {
   PcapHandle pcap;
   std::unique_ptr<char[]> buffer;
   bool live = false;
+  int fd = -1;
+  int timeout_ms = 200;
 };
 
 PacketSource::PacketSource(std::unique_ptr<Impl> impl, std::string name)
@@ -112,9 +115,16 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_live(const LiveOptions&
     if (set != 0)
       return make_error(ErrorCode::kIo, "pcap_setfilter(" + o.interface + "): " + pcap_geterr(p.get()));
   }
+  // Non-blocking reads and our own poll(): on an idle interface libpcap's TPACKET_V3
+  // read can block past its timeout, and a signal must always get back to the loop.
+  if (pcap_setnonblock(p.get(), 1, err) != 0) {
+    return make_error(ErrorCode::kIo, "pcap_setnonblock(" + o.interface + "): " + err);
+  }
   auto impl = std::make_unique<Impl>();
   impl->pcap = std::move(p);
   impl->live = true;
+  impl->fd = pcap_get_selectable_fd(impl->pcap.get());
+  impl->timeout_ms = o.read_timeout_ms;
   return std::unique_ptr<PacketSource>(new PacketSource(std::move(impl), o.interface));
 }
 
@@ -122,6 +132,10 @@ ReadResult PacketSource::next(RawPacket& out) noexcept {
   pcap_pkthdr* hdr = nullptr;
   const u_char* data = nullptr;
   int rc = pcap_next_ex(impl_->pcap.get(), &hdr, &data);
+  if (rc == 0 && impl_->live && impl_->fd >= 0) {
+    pollfd pfd{impl_->fd, POLLIN, 0};
+    if (::poll(&pfd, 1, impl_->timeout_ms) > 0) rc = pcap_next_ex(impl_->pcap.get(), &hdr, &data);
+  }
   switch (rc) {
     case 1:
       out.ts_us = static_cast<int64_t>(hdr->ts.tv_sec) * 1'000'000 + hdr->ts.tv_usec;
