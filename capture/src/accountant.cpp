@@ -21,6 +21,7 @@ int64_t floor_div(int64_t a, int64_t b) {
 Accountant::Accountant(AccountantOptions options, TrafficSink& sink)
     : opt_(options), sink_(sink), table_(options.max_flows) {
   hosts_.reserve(4096);
+  batch_.flows.reserve(opt_.flows_per_batch);
 }
 
 bool Accountant::add(int64_t ts_us, uint32_t wire_len, const DecodedPacket& pkt) {
@@ -216,6 +217,7 @@ bool Accountant::emit(bool with_buckets) {
   }
   if (batch_.empty()) return true;
   status_ = sink_.consume(std::exchange(batch_, TrafficBatch{}));
+  batch_.flows.reserve(opt_.flows_per_batch);
   return status_.ok();
 }
 

@@ -17,7 +17,16 @@ std::optional<IpAddr> IpAddr::parse(std::string_view text) {
 std::string IpAddr::to_string() const {
   char buf[INET6_ADDRSTRLEN] = {};
   if (family_ == 4) {
-    inet_ntop(AF_INET, bytes_.data(), buf, sizeof buf);
+    // Dotted quad by hand: inet_ntop goes through printf, and flows store two per row.
+    char* p = buf;
+    for (int i = 0; i < 4; ++i) {
+      unsigned v = bytes_[static_cast<size_t>(i)];
+      if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+      if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
+      *p++ = static_cast<char>('0' + v % 10);
+      if (i < 3) *p++ = '.';
+    }
+    return std::string(buf, static_cast<size_t>(p - buf));
   } else if (family_ == 6) {
     inet_ntop(AF_INET6, bytes_.data(), buf, sizeof buf);
   }

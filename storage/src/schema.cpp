@@ -77,8 +77,6 @@ CREATE TABLE flows (
   bytes_s2c    INTEGER NOT NULL,
   end_reason   TEXT NOT NULL
 );
-CREATE INDEX flows_by_time ON flows(first_us);
-CREATE INDEX host_traffic_minute_by_host ON host_traffic_minute(host_id, bucket);
 )sql";
 
 }  // namespace

@@ -56,7 +56,15 @@ struct Writer::State {
   Statement upsert_host_traffic;
   Statement upsert_protocol;
   Statement insert_flow;
-  std::unordered_map<IpAddr, int64_t, IpAddrHash> host_ids;
+  // Every host this writer has stored, with the first and last bucket it was seen in
+  // since the hosts table was last updated (kept here, written once at the run's end).
+  struct Seen {
+    int64_t id = 0;
+    int64_t first_s = 0;
+    int64_t last_s = 0;
+    bool dirty = false;
+  };
+  std::unordered_map<IpAddr, Seen, IpAddrHash> hosts;
   int64_t run_id = 0;
 
   std::mutex mu;
@@ -69,23 +77,48 @@ struct Writer::State {
   bool stopping = false;
   Status failure;
 
-  Result<int64_t> host_id(const IpAddr& a, int64_t first_s, int64_t last_s) {
-    auto it = host_ids.find(a);
-    if (it != host_ids.end()) return it->second;
+  Result<int64_t> host_id(const IpAddr& a, int64_t bucket_s) {
+    auto it = hosts.find(a);
+    if (it != hosts.end()) {
+      Seen& s = it->second;
+      if (bucket_s < s.first_s || bucket_s > s.last_s) {
+        s.first_s = std::min(s.first_s, bucket_s);
+        s.last_s = std::max(s.last_s, bucket_s);
+        s.dirty = true;
+      }
+      return s.id;
+    }
     upsert_host.reset();
-    upsert_host.bind(1, a.to_string()).bind(2, first_s).bind(3, last_s);
+    upsert_host.bind(1, a.to_string()).bind(2, bucket_s).bind(3, bucket_s);
     if (upsert_host.step() != SQLITE_ROW) return db->error("upsert host " + a.to_string());
     int64_t id = upsert_host.int_at(0);
     upsert_host.reset();
-    host_ids.emplace(a, id);
+    hosts.emplace(a, Seen{id, bucket_s, bucket_s, false});
     return id;
+  }
+
+  // Writes the first/last seen times gathered in memory.
+  Status store_seen() {
+    auto st = Statement::prepare(
+        *db,
+        "UPDATE hosts SET first_seen = min(first_seen, ?2), last_seen = max(last_seen, ?3) "
+        "WHERE id = ?1");
+    if (!st.ok()) return st.error();
+    for (auto& [addr, s] : hosts) {
+      if (!s.dirty) continue;
+      st->reset();
+      st->bind(1, s.id).bind(2, s.first_s).bind(3, s.last_s);
+      if (st->step() != SQLITE_DONE) return db->error("update hosts", ErrorCode::kIo);
+      s.dirty = false;
+    }
+    return {};
   }
 
   Status store(const TrafficBatch& b) {
     Transaction tx(*db);
     if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
     for (const HostBucket& h : b.hosts) {
-      auto id = host_id(h.host, h.bucket_s, h.bucket_s);
+      auto id = host_id(h.host, h.bucket_s);
       if (!id.ok()) return id.error();
       Statement& st = upsert_host_traffic;
       st.reset();
@@ -96,10 +129,6 @@ struct Writer::State {
           .bind(5, h.bytes_sent);
       st.bind(6, h.packets_received).bind(7, h.bytes_received).bind(8, h.flows);
       if (st.step() != SQLITE_DONE) return db->error("upsert host_traffic_minute", ErrorCode::kIo);
-    }
-    if (!b.hosts.empty()) {
-      // Widen each host's first/last seen once per batch (every host row of a batch is one bucket).
-      if (Status s = touch_hosts(b); !s.ok()) return s;
     }
     for (const ProtocolBucket& p : b.protocols) {
       Statement& st = upsert_protocol;
@@ -120,25 +149,6 @@ struct Writer::State {
       if (st.step() != SQLITE_DONE) return db->error("insert flow", ErrorCode::kIo);
     }
     return tx.commit();
-  }
-
-  Status touch_hosts(const TrafficBatch& b) {
-    int64_t bucket = b.hosts.front().bucket_s;
-    auto st = Statement::prepare(
-        *db,
-        "UPDATE hosts SET first_seen = min(first_seen, ?2), last_seen = max(last_seen, ?2) "
-        "WHERE id = ?1 AND (last_seen < ?2 OR first_seen > ?2)");
-    if (!st.ok()) return st.error();
-    int64_t last_id = -1;
-    for (const HostBucket& h : b.hosts) {
-      int64_t id = host_ids[h.host];
-      if (id == last_id) continue;
-      last_id = id;
-      st->reset();
-      st->bind(1, id).bind(2, bucket);
-      if (st->step() != SQLITE_DONE) return db->error("update hosts", ErrorCode::kIo);
-    }
-    return {};
   }
 };
 
@@ -218,6 +228,7 @@ Result<int64_t> Writer::begin_run(const CaptureStats& stats) {
 Status Writer::end_run(int64_t run_id, const CaptureStats& stats) {
   Status written = drain();
   std::lock_guard lock(s_->mu);
+  if (Status seen = s_->store_seen(); !seen.ok() && written.ok()) written = seen;
   auto st = Statement::prepare(*s_->db, kUpdateRun);
   if (!st.ok()) return st.error();
   std::string status = written.ok() ? stats.status : "failed";

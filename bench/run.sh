@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Replay speed and memory, side by side with what users would run instead, in one run.
+#   bench/run.sh            # generates the workload once into bench/out/, then times every tool
+# Uses ../shared/bench/pcapgen.c (8.4M packets, 1M flows, 50k hosts) when it is beside the
+# checkout, else bench/synth_pcap (same scale, simpler traffic). Numbers go to stdout only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+out=bench/out
+mkdir -p "$out"
+
+scripts/install-deps.sh build
+command -v /usr/bin/time >/dev/null && command -v tcpdump >/dev/null || {
+  [ "$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time tcpdump >/dev/null
+}
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DNETLEDGER_TESTS=OFF >/dev/null
+cmake --build build-bench -j"$(nproc)" >/dev/null
+nl=build-bench/cli/netledger
+
+# The workload: a big capture and a smaller one of the same shape (fewer flows seen, same
+# number live at once), to show whether memory follows live flows or flows seen.
+gen=../shared/bench/pcapgen.c
+if [ -f "$gen" ]; then
+  [ -x "$out/pcapgen" ] || cc -O2 -o "$out/pcapgen" "$gen" -lm
+  [ -f "$out/big.pcap" ] || "$out/pcapgen" mixed "$out/big.pcap" >/dev/null
+  [ -f "$out/small.pcap" ] || "$out/pcapgen" mixed "$out/small.pcap" --flows 200000 >/dev/null
+  workload="shared/bench/pcapgen mixed"
+else
+  [ -f "$out/big.pcap" ] || build-bench/bench/synth_pcap "$out/big.pcap" 1000000 >/dev/null
+  [ -f "$out/small.pcap" ] || build-bench/bench/synth_pcap "$out/small.pcap" 200000 >/dev/null
+  workload="bench/synth_pcap"
+fi
+cat "$out/big.pcap" >/dev/null  # into the page cache: every tool reads it warm
+
+packets=$(build-bench/bench/pcap_loop "$out/big.pcap" | awk '{print $1}')
+echo "workload: $workload, $packets packets, $(du -h "$out/big.pcap" | cut -f1)"
+printf '%-44s %8s %12s %10s\n' tool "wall s" "packets/s" "peak MB"
+
+# measure NAME CMD...: wall time and peak resident memory of one command.
+measure() {
+  local name=$1; shift
+  local t
+  /usr/bin/time -o "$out/time.txt" -f '%e %M' "$@" >/dev/null 2>&1 || true
+  t=$(tail -1 "$out/time.txt")
+  local wall=${t% *} kb=${t#* }
+  printf '%-44s %8.2f %12.0f %10.0f\n' "$name" "$wall" "$(echo "$packets / $wall" | bc -l)" "$((kb / 1024))"
+  eval "wall_$(echo "$name" | tr -c 'a-zA-Z0-9\n' _)=$wall"
+}
+
+measure "plain libpcap read loop" build-bench/bench/pcap_loop "$out/big.pcap"
+measure "tcpdump -r FILE -w /dev/null" tcpdump -r "$out/big.pcap" -w /dev/null
+rm -f "$out"/bench.db*
+measure "netledger replay (database written)" "$nl" replay -q "$out/big.pcap" --db "$out/bench.db"
+db_mb=$(( $(stat -c %s "$out/bench.db") / 1048576 ))
+if command -v softflowd >/dev/null; then
+  measure "softflowd -r (export to 127.0.0.1:9)" softflowd -r "$out/big.pcap" -n 127.0.0.1:9 -d
+fi
+if command -v ndpiReader >/dev/null && [ "${BENCH_NDPI:-1}" = 1 ]; then
+  measure "ndpiReader -i FILE" timeout 600 ndpiReader -q -i "$out/big.pcap"
+fi
+
+echo
+ratio=$(echo "$wall_netledger_replay__database_written_ / $wall_plain_libpcap_read_loop" | bc -l)
+printf 'netledger replay / plain libpcap loop: %.2fx (database: %d MB)\n' "$ratio" "$db_mb"
+
+echo
+echo "memory against flows seen (live flows at once are the same in both captures):"
+for f in small big; do
+  rm -f "$out"/mem.db*
+  /usr/bin/time -o "$out/time.txt" -f '%M' "$nl" replay -q "$out/$f.pcap" --db "$out/mem.db" >/dev/null 2>&1
+  t=$(tail -1 "$out/time.txt")
+  flows=$(sqlite3 "$out/mem.db" 'select flows_seen from capture_runs' 2>/dev/null || echo '?')
+  printf '  %-6s %10s flows seen  peak %5d MB\n' "$f" "$flows" "$((t / 1024))"
+done
