@@ -83,11 +83,9 @@ FeedEnd Pipeline::feed(PacketSource& source, const FeedOptions& options) {
       end = stats_.kind == "replay" ? FeedEnd::kTruncated : FeedEnd::kSourceError;
       break;
     }
-    if (deadline_us != 0 && (stats_.packets_read & 0x3F) == 0 && wall_now_us() >= deadline_us) {
-      end = FeedEnd::kStopped;
-      break;
-    }
-    if (deadline_us != 0 && r == ReadResult::kTimeout && wall_now_us() >= deadline_us) {
+    // The wall clock is read on quiet reads and every 64 packets, not per packet.
+    bool check_clock = r == ReadResult::kTimeout || (stats_.packets_read & 0x3F) == 0;
+    if (deadline_us != 0 && check_clock && wall_now_us() >= deadline_us) {
       end = FeedEnd::kStopped;
       break;
     }
