@@ -110,13 +110,16 @@ uint32_t Accountant::new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, 
   return index;
 }
 
+Accountant::Endpoints Accountant::endpoints(const Flow& f) {
+  IpAddr lo = f.key.lo_addr();
+  IpAddr hi = f.key.hi_addr();
+  return f.client_is_lo ? Endpoints{lo, hi} : Endpoints{hi, lo};
+}
+
 void Accountant::flush_flow(Flow& f) {
   f.dirty = false;
   if (f.pending_packets[0] == 0 && f.pending_packets[1] == 0 && f.counted) return;
-  IpAddr lo = f.key.lo_addr();
-  IpAddr hi = f.key.hi_addr();
-  const IpAddr& client = f.client_is_lo ? lo : hi;
-  const IpAddr& server = f.client_is_lo ? hi : lo;
+  const auto [client, server] = endpoints(f);
   auto charge = [&](const IpAddr& host, int sent_dir) {
     HostBucket& h = hosts_[HostKey{host, f.key.ip_proto}];
     h.packets_sent += f.pending_packets[sent_dir];
@@ -140,10 +143,9 @@ void Accountant::end_flow(uint32_t index, FlowEnd why) {
   Flow& f = table_.at(index);
   flush_flow(f);
   FlowRecord r;
-  IpAddr lo = f.key.lo_addr();
-  IpAddr hi = f.key.hi_addr();
-  r.client = f.client_is_lo ? lo : hi;
-  r.server = f.client_is_lo ? hi : lo;
+  const auto [client, server] = endpoints(f);
+  r.client = client;
+  r.server = server;
   r.client_port = f.client_is_lo ? f.key.lo_port : f.key.hi_port;
   r.server_port = f.client_is_lo ? f.key.hi_port : f.key.lo_port;
   r.ip_proto = f.key.ip_proto;
@@ -181,14 +183,14 @@ bool Accountant::advance(int64_t now_us) {
   int64_t bucket = floor_div(floor_div(now_us, 1'000'000), opt_.bucket_s) * opt_.bucket_s;
   if (bucket_s_ < 0) bucket_s_ = bucket;
   if (bucket != bucket_s_) {
-    if (!roll_bucket(now_us)) return false;
+    if (!roll_bucket()) return false;
     bucket_s_ = bucket;
   }
   expire(now_us);
   return status_.ok();
 }
 
-bool Accountant::roll_bucket(int64_t /*now_us*/) {
+bool Accountant::roll_bucket() {
   for (uint32_t index : dirty_) {
     Flow& f = table_.at(index);
     if (f.in_use && f.dirty) flush_flow(f);

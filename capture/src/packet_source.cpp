@@ -10,18 +10,12 @@
 #include <cstring>
 
 #include "netledger/capture/decoder.hpp"
+#include "netledger/core/c_handle.hpp"
 
 namespace netledger::capture {
 
 namespace {
 
-template <auto Fn>
-struct CFree {
-  template <class T>
-  void operator()(T* p) const noexcept {
-    if (p != nullptr) Fn(p);
-  }
-};
 using PcapHandle = std::unique_ptr<pcap_t, CFree<&pcap_close>>;
 
 // libpcap reads a savefile 4 KiB at a time through stdio; a 1 MiB buffer halves the

@@ -9,17 +9,11 @@
 #include <string>
 #include <string_view>
 
+#include "netledger/core/c_handle.hpp"
 #include "netledger/storage/database.hpp"
 
 namespace netledger::storage {
 
-template <auto Fn>
-struct CFree {
-  template <class T>
-  void operator()(T* p) const noexcept {
-    if (p != nullptr) Fn(p);
-  }
-};
 using StatementHandle = std::unique_ptr<sqlite3_stmt, CFree<&sqlite3_finalize>>;
 
 class Statement {

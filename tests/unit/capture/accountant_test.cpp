@@ -84,10 +84,9 @@ TEST(Accountant, FinFromBothSidesClosesTheFlow) {
   t.tcp(2 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kFin | kAck);
   t.tcp(2 * kSec, "10.0.0.2", 80, "10.0.0.1", 5000, kFin | kAck);
   t.tcp(30 * kSec, "10.0.0.3", 1, "10.0.0.4", 2, kSyn);  // moves the clock past the linger
-  auto flows = t.sink.flows();
   ASSERT_EQ(t.acct.live_flows(), 1U);
   ASSERT_TRUE(t.acct.finish());
-  flows = t.sink.flows();
+  auto flows = t.sink.flows();
   ASSERT_EQ(flows.size(), 2U);
   EXPECT_EQ(flows[0].end, FlowEnd::kClosed);
   EXPECT_EQ(flows[0].packets_c2s, 2U);

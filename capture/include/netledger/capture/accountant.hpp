@@ -64,7 +64,12 @@ class Accountant {
   void expire(int64_t now_us);
   void end_flow(uint32_t index, FlowEnd why);
   void flush_flow(Flow& f);
-  bool roll_bucket(int64_t now_us);
+  struct Endpoints {
+    IpAddr client;
+    IpAddr server;
+  };
+  static Endpoints endpoints(const Flow& f);
+  bool roll_bucket();
   bool emit(bool with_buckets);
 
   AccountantOptions opt_;
