@@ -19,6 +19,7 @@ inline void add_flow_options(CLI::App* cmd, capture::AccountantOptions& o) {
                   "Seconds after which a long flow is reported and restarted")
       ->check(CLI::Range(1, 86400 * 7))
       ->capture_default_str();
+  cmd->add_flag("!--no-dpi", o.dpi, "No deep packet inspection: application protocols guessed by port only");
 }
 
 }  // namespace netledger::cli

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "classify/names.hpp"
+
 namespace netledger::capture {
 
 namespace {
@@ -19,7 +21,7 @@ int64_t floor_div(int64_t a, int64_t b) {
 }  // namespace
 
 Accountant::Accountant(AccountantOptions options, TrafficSink& sink)
-    : opt_(options), sink_(sink), table_(options.max_flows) {
+    : opt_(options), sink_(sink), table_(options.max_flows), classifier_(Classifier::Options{options.dpi}) {
   hosts_.reserve(4096);
   batch_.flows.reserve(opt_.flows_per_batch);
 }
@@ -37,7 +39,9 @@ bool Accountant::add(int64_t ts_us, uint32_t wire_len, const DecodedPacket& pkt)
     ProtoCounters& p = protocols_[pkt.ip[static_cast<size_t>(innermost)].ip_proto];
     ++p.packets;
     p.bytes += wire_len;
+    if (pkt.payload_len > 0) learn_names(ts_us, pkt);
   }
+  if (pkt.has_neighbor) learn(HostMac{pkt.neighbor.ip, pkt.neighbor.mac, ts_us / 1'000'000});
   if (batch_.flows.size() >= opt_.flows_per_batch) return emit(false);
   return true;
 }
@@ -61,13 +65,16 @@ void Accountant::charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPac
       bool client_is_lo = f.client_is_lo;
       bool counted = f.counted;
       end_flow(index, FlowEnd::kActive);
-      index = new_flow(key, hash, ts_us, client_is_lo, l, false);
+      AppInfo app = batch_.flows.back().app;
+      index = new_flow(key, hash, ts_us, client_is_lo, l, false, false);
       Flow& g = table_.at(index);
       g.client_is_lo = client_is_lo;
       g.counted = counted;
+      g.app = app;
+      g.classified = true;
     }
   }
-  if (index == kNoFlow) index = new_flow(key, hash, ts_us, src_is_lo, l, innermost);
+  if (index == kNoFlow) index = new_flow(key, hash, ts_us, src_is_lo, l, innermost, true);
 
   Flow& f = table_.at(index);
   const int dir = (src_is_lo == f.client_is_lo) ? 0 : 1;
@@ -86,11 +93,77 @@ void Accountant::charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPac
     if ((l.tcp_flags & kFin) != 0) f.fin_mask |= static_cast<uint8_t>(1U << dir);
     if (f.fin_mask == 3) f.closed = true;
   }
+  if (f.dpi_slot != kNoSlot) classify(f, l, ts_us);
   table_.touch(index, f.closed ? FlowTable::kClosing : FlowTable::kOpen);
 }
 
+void Accountant::classify(Flow& f, const IpLayer& l, int64_t ts_us) {
+  ServerName name;
+  if (!classifier_.feed(f.dpi_slot, l.l3, l.l3_len, ts_us, f.key.ip_proto, f.packets[0] + f.packets[1], f.app,
+                        name)) {
+    return;
+  }
+  f.dpi_slot = kNoSlot;
+  f.classified = true;
+  if (!name.name.empty())
+    learn(HostName{endpoints(f).server, std::move(name.name), name.source, ts_us / 1'000'000});
+}
+
+// The flow's answer without (more) inspection: nDPI's guess.
+void Accountant::conclude(Flow& f) {
+  ServerName name;
+  classifier_.conclude(f.dpi_slot, f.key, f.client_is_lo, f.app, name);
+  f.dpi_slot = kNoSlot;
+  f.classified = true;
+  if (!name.name.empty())
+    learn(HostName{endpoints(f).server, std::move(name.name), name.source, f.last_us / 1'000'000});
+}
+
+void Accountant::learn_names(int64_t ts_us, const DecodedPacket& pkt) {
+  const IpLayer& l = pkt.ip[static_cast<size_t>(pkt.n_ip - 1)];
+  if (!l.has_ports) return;
+  const int64_t seen_s = ts_us / 1'000'000;
+  if (l.src_port == 53 || l.src_port == 5353) {
+    names::from_dns(pkt.payload, pkt.payload_len, l.ip_proto == kTcp, seen_s, found_names_);
+  } else if (l.ip_proto == 17 && (l.src_port == 67 || l.src_port == 68) &&
+             (l.dst_port == 67 || l.dst_port == 68)) {
+    names::from_dhcp(pkt.payload, pkt.payload_len, seen_s, found_names_, found_macs_);
+  } else {
+    return;
+  }
+  for (HostName& n : found_names_) learn(std::move(n));
+  for (const HostMac& m : found_macs_) learn(m);
+  found_names_.clear();
+  found_macs_.clear();
+}
+
+void Accountant::learn(HostName&& n) {
+  if (n.name.empty() || IpAddr::parse(n.name)) return;  // an address is not a name
+  std::string key(reinterpret_cast<const char*>(n.host.bytes().data()), 16);
+  key.push_back(static_cast<char>(n.host.family()));
+  key.push_back(static_cast<char>(n.source));
+  key += n.name;
+  if (!learned_.insert(std::move(key)).second) return;
+  batch_.names.push_back(std::move(n));
+}
+
+void Accountant::learn(const HostMac& m) {
+  if (m.host.empty() || m.host.is_unspecified()) return;
+  std::string key(reinterpret_cast<const char*>(m.host.bytes().data()), 16);
+  key.push_back(static_cast<char>(m.host.family()));
+  key.push_back('M');
+  key.append(reinterpret_cast<const char*>(m.mac.data()), 6);
+  if (!learned_.insert(std::move(key)).second) return;
+  batch_.macs.push_back(m);
+}
+
+void Accountant::add_neighbor(int64_t ts_us, const Neighbor& n) {
+  if (!advance(ts_us)) return;
+  learn(HostMac{n.ip, n.mac, ts_us / 1'000'000});
+}
+
 uint32_t Accountant::new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, bool src_is_lo,
-                              const IpLayer& l, bool innermost) {
+                              const IpLayer& l, bool innermost, bool classify) {
   if (table_.size() >= table_.max_flows()) {
     // The cap is reached: the flow idle longest makes room, and the eviction is counted.
     uint32_t victim = table_.oldest(FlowTable::kClosing);
@@ -105,6 +178,13 @@ uint32_t Accountant::new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, 
   // The client sent the SYN; a SYN-ACK seen first means the other side did.
   bool syn_ack = l.ip_proto == kTcp && (l.tcp_flags & (kSyn | kAck)) == (kSyn | kAck);
   f.client_is_lo = syn_ack ? !src_is_lo : src_is_lo;
+  f.dpi_slot = kNoSlot;
+  f.app = AppInfo{};
+  f.classified = false;
+  if (classify) {
+    f.dpi_slot = classifier_.open();
+    if (f.dpi_slot == kNoSlot) conclude(f);
+  }
   ++flows_seen_;
   if (innermost) ++protocols_[l.ip_proto].flows;
   return index;
@@ -121,7 +201,7 @@ void Accountant::flush_flow(Flow& f) {
   if (f.pending_packets[0] == 0 && f.pending_packets[1] == 0 && f.counted) return;
   const auto [client, server] = endpoints(f);
   auto charge = [&](const IpAddr& host, int sent_dir) {
-    HostBucket& h = hosts_[HostKey{host, f.key.ip_proto}];
+    HostBucket& h = hosts_[HostKey{host, f.key.ip_proto, f.app.app}];
     h.packets_sent += f.pending_packets[sent_dir];
     h.bytes_sent += f.pending_bytes[sent_dir];
     h.packets_received += f.pending_packets[1 - sent_dir];
@@ -141,6 +221,7 @@ void Accountant::flush_flow(Flow& f) {
 
 void Accountant::end_flow(uint32_t index, FlowEnd why) {
   Flow& f = table_.at(index);
+  if (!f.classified) conclude(f);
   flush_flow(f);
   FlowRecord r;
   const auto [client, server] = endpoints(f);
@@ -159,6 +240,7 @@ void Accountant::end_flow(uint32_t index, FlowEnd why) {
   r.packets_s2c = f.packets[1];
   r.bytes_s2c = f.bytes[1];
   r.end = why;
+  r.app = f.app;
   batch_.flows.push_back(r);
   table_.erase(index);
 }
@@ -206,6 +288,7 @@ bool Accountant::emit(bool with_buckets) {
       h.bucket_s = bucket_s_;
       h.host = key.host;
       h.ip_proto = key.ip_proto;
+      h.app = key.app;
       batch_.hosts.push_back(h);
     }
     hosts_.clear();
@@ -216,7 +299,9 @@ bool Accountant::emit(bool with_buckets) {
           ProtocolBucket{bucket_s_, static_cast<uint8_t>(p), c.packets, c.bytes, c.flows});
     }
     protocols_.fill(ProtoCounters{});
+    learned_.clear();
   }
+  classifier_.take_new_labels(batch_.labels);
   if (batch_.empty()) return true;
   status_ = sink_.consume(std::exchange(batch_, TrafficBatch{}));
   batch_.flows.reserve(opt_.flows_per_batch);

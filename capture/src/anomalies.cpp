@@ -18,6 +18,7 @@ const char* anomaly_name(Anomaly a) noexcept {
     case Anomaly::kTruncatedIcmp: return "truncated_icmp";
     case Anomaly::kTruncatedGre: return "truncated_gre";
     case Anomaly::kTruncatedTunnel: return "truncated_tunnel";
+    case Anomaly::kTruncatedArp: return "truncated_arp";
     case Anomaly::kBadIpVersion: return "bad_ip_version";
     case Anomaly::kBadIpv4HeaderLen: return "bad_ipv4_header_len";
     case Anomaly::kBadIpLength: return "bad_ip_length";

@@ -48,7 +48,11 @@ void Pipeline::on_packet(int link_type, const RawPacket& raw) {
       break;
     case Verdict::kNonIp:
       ++stats_.non_ip_packets;
-      accountant_.advance(raw.ts_us);
+      if (decoded_.has_neighbor) {
+        accountant_.add_neighbor(raw.ts_us, decoded_.neighbor);
+      } else {
+        accountant_.advance(raw.ts_us);
+      }
       break;
     case Verdict::kBroken: accountant_.advance(raw.ts_us); break;
   }

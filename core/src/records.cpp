@@ -13,6 +13,17 @@ const char* flow_end_name(FlowEnd end) noexcept {
   return "unknown";
 }
 
+const char* name_source_name(NameSource s) noexcept {
+  switch (s) {
+    case NameSource::kDns: return "dns";
+    case NameSource::kTlsSni: return "tls-sni";
+    case NameSource::kQuicSni: return "quic-sni";
+    case NameSource::kHttpHost: return "http-host";
+    case NameSource::kDhcp: return "dhcp";
+  }
+  return "unknown";
+}
+
 std::string ip_proto_name(uint8_t ip_proto) {
   switch (ip_proto) {
     case 1: return "icmp";

@@ -187,6 +187,25 @@ std::string render_json(const Table& t) {
   return out;
 }
 
+std::string render(const std::vector<Table>& tables, Format f) {
+  std::string out;
+  if (f == Format::kJson) {
+    out = "{";
+    for (size_t i = 0; i < tables.size(); ++i) {
+      std::string one = render_json(tables[i]);
+      // Each table renders as {"name":[...]}: keep what is inside the braces.
+      out += (i ? ",\n" : "") + one.substr(1, one.rfind('}') - 1);
+    }
+    return out + "}\n";
+  }
+  for (size_t i = 0; i < tables.size(); ++i) {
+    if (i != 0) out += "\n";
+    if (f == Format::kCsv) out += "# " + tables[i].name + "\n";
+    out += render(tables[i], f);
+  }
+  return out;
+}
+
 std::string render(const Table& t, Format f) {
   switch (f) {
     case Format::kTable: return render_table(t);

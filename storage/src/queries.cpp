@@ -34,8 +34,11 @@ Result<std::vector<HostRow>> query_hosts(const Database& db, TimeRange range, si
   constexpr const char* kSql =
       "SELECT h.address, sum(t.packets_sent), sum(t.bytes_sent), sum(t.packets_received), "
       "sum(t.bytes_received), "
-      "sum(t.flows), min(t.bucket), max(t.bucket) FROM host_traffic_minute t JOIN hosts h ON h.id = "
-      "t.host_id "
+      "sum(t.flows), min(t.bucket), max(t.bucket), "
+      "(SELECT group_concat(name, ' ') FROM (SELECT name FROM host_names WHERE host_id = h.id "
+      "GROUP BY name ORDER BY max(last_seen) DESC, name)), "
+      "(SELECT mac FROM host_macs WHERE host_id = h.id ORDER BY last_seen DESC, mac LIMIT 1) "
+      "FROM host_traffic_minute t JOIN hosts h ON h.id = t.host_id "
       "WHERE t.bucket >= ?1 AND t.bucket < ?2 GROUP BY t.host_id "
       "ORDER BY sum(t.bytes_sent) + sum(t.bytes_received) DESC, h.address LIMIT ?3";
   return collect<HostRow>(db, kSql, range, limit, [](Statement& s, HostRow& r) {
@@ -47,6 +50,8 @@ Result<std::vector<HostRow>> query_hosts(const Database& db, TimeRange range, si
     r.flows = static_cast<uint64_t>(s.int_at(5));
     r.first_seen_s = s.int_at(6);
     r.last_seen_s = s.int_at(7);
+    r.names = s.text_at(8);
+    r.mac = s.text_at(9);
   });
 }
 
@@ -68,8 +73,11 @@ Result<std::vector<FlowRow>> query_flows(const Database& db, TimeRange range, si
   constexpr const char* kSql =
       "SELECT run_id, ip_proto, client, client_port, server, server_port, vlan, outer_vlan, tunnel, "
       "first_us, "
-      "last_us, packets_c2s, bytes_c2s, packets_s2c, bytes_s2c, end_reason FROM flows "
-      "WHERE last_us >= max(?1, -9223372036854) * 1000000 AND first_us < min(?2, 9223372036854) * 1000000 "
+      "last_us, packets_c2s, bytes_c2s, packets_s2c, bytes_s2c, end_reason, guessed, "
+      "(SELECT name FROM labels WHERE id = ndpi_id), (SELECT name FROM labels WHERE id = app_id), "
+      "(SELECT name FROM labels WHERE id = master_id), (SELECT name FROM labels WHERE id = category_id) "
+      "FROM flows WHERE last_us >= max(?1, -9223372036854) * 1000000 AND first_us < min(?2, 9223372036854) * "
+      "1000000 "
       "ORDER BY bytes_c2s + bytes_s2c DESC, first_us, id LIMIT ?3";
   return collect<FlowRow>(db, kSql, range, limit, [](Statement& s, FlowRow& r) {
     FlowRecord& f = r.flow;
@@ -93,7 +101,115 @@ Result<std::vector<FlowRow>> query_flows(const Database& db, TimeRange range, si
          {FlowEnd::kIdle, FlowEnd::kActive, FlowEnd::kClosed, FlowEnd::kEvicted, FlowEnd::kEndOfCapture}) {
       if (end == flow_end_name(e)) f.end = e;
     }
+    f.app.guessed = s.int_at(16) != 0;
+    r.ndpi = s.text_at(17);
+    r.app = s.text_at(18);
+    r.master = s.text_at(19);
+    r.category = s.text_at(20);
   });
+}
+
+Result<std::vector<AppRow>> query_apps(const Database& db, TimeRange range, size_t limit) {
+  constexpr const char* kSql =
+      "WITH traffic AS (SELECT app_id, sum(packets_sent) AS packets, sum(bytes_sent) AS bytes "
+      "FROM host_traffic_minute WHERE bucket >= ?1 AND bucket < ?2 GROUP BY app_id), "
+      "started AS (SELECT app_id, count(*) AS flows FROM flows "
+      "WHERE first_us >= max(?1, -9223372036854) * 1000000 AND first_us < min(?2, 9223372036854) * 1000000 "
+      "GROUP BY app_id) "
+      "SELECT l.name, t.packets, t.bytes, coalesce(s.flows, 0) FROM traffic t JOIN labels l ON l.id = "
+      "t.app_id "
+      "LEFT JOIN started s ON s.app_id = t.app_id ORDER BY t.bytes DESC, l.name LIMIT ?3";
+  return collect<AppRow>(db, kSql, range, limit, [](Statement& s, AppRow& r) {
+    r.app = s.text_at(0);
+    r.packets = static_cast<uint64_t>(s.int_at(1));
+    r.bytes = static_cast<uint64_t>(s.int_at(2));
+    r.flows = static_cast<uint64_t>(s.int_at(3));
+  });
+}
+
+Result<HostDetail> query_host(const Database& db, const std::string& address, TimeRange range, size_t limit) {
+  auto canonical = IpAddr::parse(address);
+  if (!canonical) return make_error(ErrorCode::kInvalidArgument, "'" + address + "' is not an IP address");
+  const std::string addr = canonical->to_string();
+  auto id_st = Statement::prepare(db, "SELECT id, first_seen, last_seen FROM hosts WHERE address = ?1");
+  if (!id_st.ok()) return id_st.error();
+  id_st->bind(1, addr);
+  if (id_st->step() != SQLITE_ROW) {
+    return make_error(ErrorCode::kNotFound, addr + ": no such host in " + db.path());
+  }
+  const int64_t id = id_st->int_at(0);
+  HostDetail d;
+  d.totals.address = addr;
+  d.totals.first_seen_s = id_st->int_at(1);
+  d.totals.last_seen_s = id_st->int_at(2);
+
+  auto bind_all = [&](Statement& st) {
+    st.bind(1, range.since_s).bind(2, range.until_s).bind(3, sql_limit(limit)).bind(4, id);
+  };
+  auto proto = Statement::prepare(
+      db,
+      "SELECT t.ip_proto, l.name, sum(packets_sent), sum(bytes_sent), sum(packets_received), "
+      "sum(bytes_received), "
+      "sum(flows) FROM host_traffic_minute t JOIN labels l ON l.id = t.app_id "
+      "WHERE t.host_id = ?4 AND t.bucket >= ?1 AND t.bucket < ?2 GROUP BY t.ip_proto, t.app_id "
+      "ORDER BY sum(bytes_sent) + sum(bytes_received) DESC, l.name LIMIT ?3");
+  if (!proto.ok()) return proto.error();
+  bind_all(*proto);
+  while (proto->step() == SQLITE_ROW) {
+    HostDetail::Protocol p;
+    p.l4 = ip_proto_name(static_cast<uint8_t>(proto->int_at(0)));
+    p.app = proto->text_at(1);
+    p.packets_sent = static_cast<uint64_t>(proto->int_at(2));
+    p.bytes_sent = static_cast<uint64_t>(proto->int_at(3));
+    p.packets_received = static_cast<uint64_t>(proto->int_at(4));
+    p.bytes_received = static_cast<uint64_t>(proto->int_at(5));
+    p.flows = static_cast<uint64_t>(proto->int_at(6));
+    HostRow& t = d.totals;
+    t.packets_sent += p.packets_sent;
+    t.bytes_sent += p.bytes_sent;
+    t.packets_received += p.packets_received;
+    t.bytes_received += p.bytes_received;
+    t.flows += p.flows;
+    d.protocols.push_back(std::move(p));
+  }
+  auto peers = Statement::prepare(
+      db,
+      "WITH mine AS (SELECT CASE WHEN client = ?5 THEN server ELSE client END AS peer, "
+      "CASE WHEN client = ?5 THEN bytes_c2s ELSE bytes_s2c END AS sent, "
+      "CASE WHEN client = ?5 THEN bytes_s2c ELSE bytes_c2s END AS received, app_id FROM flows "
+      "WHERE (client = ?5 OR server = ?5) AND ?4 = ?4 "
+      "AND last_us >= max(?1, -9223372036854) * 1000000 AND first_us < min(?2, 9223372036854) * 1000000) "
+      "SELECT peer, count(*), sum(sent), sum(received), "
+      "(SELECT group_concat(name, ' ') FROM (SELECT DISTINCT l.name FROM mine m2 JOIN labels l ON l.id = "
+      "m2.app_id "
+      "WHERE m2.peer = mine.peer ORDER BY l.name)) "
+      "FROM mine GROUP BY peer ORDER BY sum(sent) + sum(received) DESC, peer LIMIT ?3");
+  if (!peers.ok()) return peers.error();
+  bind_all(*peers);
+  peers->bind(5, addr);
+  while (peers->step() == SQLITE_ROW) {
+    d.peers.push_back(HostDetail::Peer{peers->text_at(0), static_cast<uint64_t>(peers->int_at(1)),
+                                       static_cast<uint64_t>(peers->int_at(2)),
+                                       static_cast<uint64_t>(peers->int_at(3)), peers->text_at(4)});
+  }
+  auto names =
+      Statement::prepare(db,
+                         "SELECT name, source, first_seen, last_seen FROM host_names WHERE host_id = ?1 "
+                         "ORDER BY last_seen DESC, name");
+  if (!names.ok()) return names.error();
+  names->bind(1, id);
+  while (names->step() == SQLITE_ROW) {
+    d.names.push_back(
+        HostDetail::Name{names->text_at(0), names->text_at(1), names->int_at(2), names->int_at(3)});
+  }
+  auto macs = Statement::prepare(
+      db, "SELECT mac, first_seen, last_seen FROM host_macs WHERE host_id = ?1 ORDER BY last_seen DESC, mac");
+  if (!macs.ok()) return macs.error();
+  macs->bind(1, id);
+  while (macs->step() == SQLITE_ROW) {
+    d.macs.push_back(HostDetail::Mac{macs->text_at(0), macs->int_at(1), macs->int_at(2)});
+  }
+  return d;
 }
 
 Result<std::vector<RunRow>> query_runs(const Database& db, TimeRange range, size_t limit) {

@@ -79,11 +79,58 @@ CREATE TABLE flows (
 );
 )sql";
 
+// Application protocols (nDPI), learned names and MACs.
+constexpr const char* kVersion2 = R"sql(
+CREATE TABLE labels (
+  id    INTEGER PRIMARY KEY,
+  name  TEXT NOT NULL UNIQUE   -- an application protocol, nDPI flow name or category
+);
+INSERT INTO labels(id, name) VALUES (0, 'Unknown');
+CREATE TABLE host_traffic_minute_v2 (
+  bucket            INTEGER NOT NULL,
+  host_id           INTEGER NOT NULL REFERENCES hosts(id),
+  ip_proto          INTEGER NOT NULL,
+  app_id            INTEGER NOT NULL REFERENCES labels(id),  -- application protocol
+  packets_sent      INTEGER NOT NULL,
+  bytes_sent        INTEGER NOT NULL,
+  packets_received  INTEGER NOT NULL,
+  bytes_received    INTEGER NOT NULL,
+  flows             INTEGER NOT NULL,
+  PRIMARY KEY (bucket, host_id, ip_proto, app_id)
+) WITHOUT ROWID;
+INSERT INTO host_traffic_minute_v2
+  SELECT bucket, host_id, ip_proto, 0, packets_sent, bytes_sent, packets_received, bytes_received, flows
+  FROM host_traffic_minute;
+DROP TABLE host_traffic_minute;
+ALTER TABLE host_traffic_minute_v2 RENAME TO host_traffic_minute;
+ALTER TABLE flows ADD COLUMN ndpi_id INTEGER NOT NULL DEFAULT 0;      -- the name nDPI prints
+ALTER TABLE flows ADD COLUMN app_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE flows ADD COLUMN master_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE flows ADD COLUMN category_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE flows ADD COLUMN guessed INTEGER NOT NULL DEFAULT 0;      -- 1: by port only
+CREATE TABLE host_names (
+  host_id     INTEGER NOT NULL REFERENCES hosts(id),
+  name        TEXT NOT NULL,
+  source      TEXT NOT NULL,     -- dns, tls-sni, quic-sni, http-host, dhcp
+  first_seen  INTEGER NOT NULL,  -- packet time, UTC epoch seconds
+  last_seen   INTEGER NOT NULL,
+  PRIMARY KEY (host_id, name, source)
+) WITHOUT ROWID;
+CREATE TABLE host_macs (
+  host_id     INTEGER NOT NULL REFERENCES hosts(id),
+  mac         TEXT NOT NULL,     -- aa:bb:cc:dd:ee:ff
+  first_seen  INTEGER NOT NULL,
+  last_seen   INTEGER NOT NULL,
+  PRIMARY KEY (host_id, mac)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const char* schema_step(int version) {
   switch (version) {
     case 1: return kVersion1;
+    case 2: return kVersion2;
     default: return "";
   }
 }

@@ -3,8 +3,12 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
+#include <optional>
+#include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "statement.hpp"
 
@@ -17,8 +21,8 @@ constexpr const char* kUpsertHost =
     "ON CONFLICT(address) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
     "last_seen = max(last_seen, excluded.last_seen) RETURNING id";
 constexpr const char* kUpsertHostTraffic =
-    "INSERT INTO host_traffic_minute(bucket, host_id, ip_proto, packets_sent, bytes_sent, packets_received, "
-    "bytes_received, flows) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "INSERT INTO host_traffic_minute(bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, "
+    "packets_received, bytes_received, flows) VALUES(?1, ?2, ?3, ?9, ?4, ?5, ?6, ?7, ?8) "
     "ON CONFLICT DO UPDATE SET packets_sent = packets_sent + excluded.packets_sent, "
     "bytes_sent = bytes_sent + excluded.bytes_sent, packets_received = packets_received + "
     "excluded.packets_received, "
@@ -29,8 +33,30 @@ constexpr const char* kUpsertProtocol =
     "flows = flows + excluded.flows";
 constexpr const char* kInsertFlow =
     "INSERT INTO flows(run_id, ip_proto, client, client_port, server, server_port, vlan, outer_vlan, tunnel, "
-    "first_us, last_us, packets_c2s, bytes_c2s, packets_s2c, bytes_s2c, end_reason) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    "first_us, last_us, packets_c2s, bytes_c2s, packets_s2c, bytes_s2c, end_reason, ndpi_id, app_id, "
+    "master_id, category_id, guessed) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+constexpr const char* kUpsertLabel =
+    "INSERT INTO labels(name) VALUES(?1) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id";
+constexpr const char* kUpsertName =
+    "INSERT INTO host_names(host_id, name, source, first_seen, last_seen) VALUES(?1, ?2, ?3, ?4, ?4) "
+    "ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
+    "last_seen = max(last_seen, excluded.last_seen)";
+constexpr const char* kUpsertMac =
+    "INSERT INTO host_macs(host_id, mac, first_seen, last_seen) VALUES(?1, ?2, ?3, ?3) "
+    "ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
+    "last_seen = max(last_seen, excluded.last_seen)";
+
+std::string mac_text(const std::array<uint8_t, 6>& m) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < m.size(); ++i) {
+    if (i != 0) out.push_back(':');
+    out.push_back(kHex[m[i] >> 4]);
+    out.push_back(kHex[m[i] & 0xF]);
+  }
+  return out;
+}
 constexpr const char* kInsertRun =
     "INSERT INTO capture_runs(kind, source, started_s, status) VALUES(?1, ?2, ?3, 'running')";
 constexpr const char* kUpdateRun =
@@ -66,6 +92,10 @@ struct Writer::State {
   };
   std::unordered_map<IpAddr, Seen, IpAddrHash> hosts;
   int64_t run_id = 0;
+  std::vector<int64_t> labels;  // this run's label id -> labels.id
+  std::optional<Statement> upsert_label;
+  std::optional<Statement> upsert_name;
+  std::optional<Statement> upsert_mac;
 
   std::mutex mu;
   std::condition_variable not_full;
@@ -114,9 +144,45 @@ struct Writer::State {
     return {};
   }
 
+  int64_t label(LabelId id) const { return id < labels.size() ? labels[id] : 0; }
+
+  Status store_labels(const TrafficBatch& b) {
+    for (const auto& [id, name] : b.labels) {
+      Statement& st = *upsert_label;
+      st.reset();
+      st.bind(1, name);
+      if (st.step() != SQLITE_ROW) return db->error("upsert label " + name, ErrorCode::kIo);
+      if (labels.size() <= id) labels.resize(id + 1U, 0);
+      labels[id] = st.int_at(0);
+      st.reset();
+    }
+    return {};
+  }
+
+  Status store_names(const TrafficBatch& b) {
+    for (const HostName& n : b.names) {
+      auto id = host_id(n.host, n.seen_s - n.seen_s % 60);
+      if (!id.ok()) return id.error();
+      Statement& st = *upsert_name;
+      st.reset();
+      st.bind(1, *id).bind(2, n.name).bind(3, name_source_name(n.source)).bind(4, n.seen_s);
+      if (st.step() != SQLITE_DONE) return db->error("upsert host_names", ErrorCode::kIo);
+    }
+    for (const HostMac& m : b.macs) {
+      auto id = host_id(m.host, m.seen_s - m.seen_s % 60);
+      if (!id.ok()) return id.error();
+      Statement& st = *upsert_mac;
+      st.reset();
+      st.bind(1, *id).bind(2, mac_text(m.mac)).bind(3, m.seen_s);
+      if (st.step() != SQLITE_DONE) return db->error("upsert host_macs", ErrorCode::kIo);
+    }
+    return {};
+  }
+
   Status store(const TrafficBatch& b) {
     Transaction tx(*db);
     if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
+    if (Status s = store_labels(b); !s.ok()) return s;
     for (const HostBucket& h : b.hosts) {
       auto id = host_id(h.host, h.bucket_s);
       if (!id.ok()) return id.error();
@@ -127,7 +193,7 @@ struct Writer::State {
           .bind(3, int{h.ip_proto})
           .bind(4, h.packets_sent)
           .bind(5, h.bytes_sent);
-      st.bind(6, h.packets_received).bind(7, h.bytes_received).bind(8, h.flows);
+      st.bind(6, h.packets_received).bind(7, h.bytes_received).bind(8, h.flows).bind(9, label(h.app));
       if (st.step() != SQLITE_DONE) return db->error("upsert host_traffic_minute", ErrorCode::kIo);
     }
     for (const ProtocolBucket& p : b.protocols) {
@@ -146,8 +212,11 @@ struct Writer::State {
           .bind(8, int{f.outer_vlan});
       st.bind(9, int{f.tunnel}).bind(10, f.first_us).bind(11, f.last_us).bind(12, f.packets_c2s);
       st.bind(13, f.bytes_c2s).bind(14, f.packets_s2c).bind(15, f.bytes_s2c).bind(16, flow_end_name(f.end));
+      st.bind(17, label(f.app.ndpi)).bind(18, label(f.app.app)).bind(19, label(f.app.master));
+      st.bind(20, label(f.app.category)).bind(21, int{f.app.guessed});
       if (st.step() != SQLITE_DONE) return db->error("insert flow", ErrorCode::kIo);
     }
+    if (Status s = store_names(b); !s.ok()) return s;
     return tx.commit();
   }
 };
@@ -161,8 +230,17 @@ Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, size_
   if (!upsert_protocol.ok()) return upsert_protocol.error();
   auto insert_flow = Statement::prepare(*db, kInsertFlow);
   if (!insert_flow.ok()) return insert_flow.error();
+  auto upsert_label = Statement::prepare(*db, kUpsertLabel);
+  if (!upsert_label.ok()) return upsert_label.error();
+  auto upsert_name = Statement::prepare(*db, kUpsertName);
+  if (!upsert_name.ok()) return upsert_name.error();
+  auto upsert_mac = Statement::prepare(*db, kUpsertMac);
+  if (!upsert_mac.ok()) return upsert_mac.error();
   auto state = std::make_unique<State>(std::move(db), std::move(*upsert_host), std::move(*upsert_traffic),
                                        std::move(*upsert_protocol), std::move(*insert_flow));
+  state->upsert_label.emplace(std::move(*upsert_label));
+  state->upsert_name.emplace(std::move(*upsert_name));
+  state->upsert_mac.emplace(std::move(*upsert_mac));
   state->depth = std::max<size_t>(queue_depth, 1);
   return std::unique_ptr<Writer>(new Writer(std::move(state)));
 }
@@ -222,6 +300,7 @@ Result<int64_t> Writer::begin_run(const CaptureStats& stats) {
   st->bind(1, stats.kind).bind(2, stats.source).bind(3, stats.started_s);
   if (st->step() != SQLITE_DONE) return s_->db->error("insert capture_runs", ErrorCode::kIo);
   s_->run_id = sqlite3_last_insert_rowid(s_->db->handle());
+  s_->labels.assign(1, 0);  // a new run numbers its labels afresh; 0 is Unknown everywhere
   return s_->run_id;
 }
 

@@ -60,6 +60,7 @@ inline constexpr uint16_t kMplsMulticast = 0x8848;
 inline constexpr uint16_t kPppoeSession = 0x8864;
 inline constexpr uint16_t kTransparentEthernet = 0x6558;
 inline constexpr uint16_t kPpp = 0x880B;
+inline constexpr uint16_t kArp = 0x0806;
 }  // namespace ethertype
 
 // Each returns nothing: the outcome is in ctx.pkt and the anomaly counters.
@@ -73,6 +74,7 @@ void linux_sll(Ctx& ctx, Bytes b);
 void linux_sll2(Ctx& ctx, Bytes b);
 void null_loop(Ctx& ctx, Bytes b, bool network_order);
 void nflog(Ctx& ctx, Bytes b);
+void arp(Ctx& ctx, Bytes b);
 void raw_ip(Ctx& ctx, Bytes b);  // picks v4/v6 by the version nibble
 void ipv4(Ctx& ctx, Bytes b);
 void ipv6(Ctx& ctx, Bytes b);

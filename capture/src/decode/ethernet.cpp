@@ -43,8 +43,25 @@ void by_ethertype(Ctx& ctx, uint16_t type, Bytes b) {
     case ethertype::kPppoeSession: return pppoe_session(ctx, b);
     case ethertype::kTransparentEthernet: return ethernet(ctx, b);
     case ethertype::kPpp: return ppp(ctx, b);
-    default: return;  // ARP, LLDP, STP, PPPoE discovery...: not IP
+    case ethertype::kArp: return arp(ctx, b);
+    default: return;  // LLDP, STP, PPPoE discovery...: not IP
   }
+}
+
+}  // namespace netledger::capture::decode
+
+namespace netledger::capture::decode {
+
+// ARP (RFC 826) for IPv4 over Ethernet: the sender states its own MAC and address.
+// Gratuitous and probe requests (sender 0.0.0.0) say nothing about a host.
+void arp(Ctx& ctx, Bytes b) {
+  if (!b.has(28)) return ctx.bump(Anomaly::kTruncatedArp);
+  if (b.be16(0) != 1 || b.be16(2) != ethertype::kIpv4 || b.u8(4) != 6 || b.u8(5) != 4) return;
+  IpAddr ip = IpAddr::v4(b.p + 14);
+  if (ip.is_unspecified()) return;
+  ctx.pkt.has_neighbor = true;
+  ctx.pkt.neighbor.ip = ip;
+  std::memcpy(ctx.pkt.neighbor.mac.data(), b.p + 8, 6);
 }
 
 }  // namespace netledger::capture::decode

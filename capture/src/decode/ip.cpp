@@ -52,6 +52,8 @@ void ipv4(Ctx& ctx, Bytes b) {
   l->src = IpAddr::v4(b.p + 12);
   l->dst = IpAddr::v4(b.p + 16);
   l->ip_proto = b.u8(9);
+  l->l3 = b.p;
+  l->l3_len = total < b.n ? total : b.n;
 
   uint16_t frag = b.be16(6);
   bool more_fragments = (frag & 0x2000) != 0;
@@ -81,6 +83,8 @@ void ipv6(Ctx& ctx, Bytes b) {
   l->dst = IpAddr::v6(b.p + 24);
 
   uint32_t payload_len = b.be16(4);
+  l->l3 = b.p;
+  l->l3_len = payload_len != 0 && 40 + payload_len < b.n ? 40 + payload_len : b.n;
   uint8_t next = b.u8(6);
   Bytes rest = b.skip(40);
   // A zero payload length means a jumbogram (RFC 2675) or offload: take the frame's.
@@ -129,6 +133,8 @@ void fragment(Ctx& ctx, int layer, uint32_t id, uint32_t offset, bool more, Byte
   for (uint64_t i = 0; i < dropped; ++i) ctx.bump(Anomaly::kFragmentsDropped);
   if (d.data == nullptr) return;
   l.fragment = false;
+  l.l3 = nullptr;  // the header and the reassembled payload are not one buffer
+  l.l3_len = 0;
   ctx.in_reassembled = true;
   by_ip_proto(ctx, l.ip_proto, Bytes{d.data, d.len}, layer);
 }

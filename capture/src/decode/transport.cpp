@@ -5,6 +5,28 @@ namespace netledger::capture::decode {
 
 namespace {
 
+// IPv6 neighbour discovery (RFC 4861 §4.3, §4.4): a solicitation carries the sender's
+// own link-layer address (option 1), an advertisement the target's (option 2).
+void neighbor_discovery(Ctx& ctx, const IpLayer& l, Bytes b) {
+  uint8_t type = b.u8(0);
+  if (type != 135 && type != 136) return;
+  if (!b.has(24)) return;
+  IpAddr owner = type == 135 ? l.src : IpAddr::v6(b.p + 8);
+  const uint8_t wanted = type == 135 ? 1 : 2;
+  if (owner.is_unspecified()) return;
+  for (Bytes opt = b.skip(24); opt.has(8);) {
+    uint32_t len = opt.u8(1) * 8U;
+    if (len == 0 || !opt.has(len)) return;
+    if (opt.u8(0) == wanted) {
+      ctx.pkt.has_neighbor = true;
+      ctx.pkt.neighbor.ip = owner;
+      std::memcpy(ctx.pkt.neighbor.mac.data(), opt.p + 2, 6);
+      return;
+    }
+    opt = opt.skip(len);
+  }
+}
+
 void set_ports(Ctx& ctx, int layer, Bytes b) {
   IpLayer& l = ctx.pkt.ip[static_cast<size_t>(layer)];
   l.src_port = b.be16(0);
@@ -49,8 +71,10 @@ void sctp(Ctx& ctx, Bytes b, int layer) {
 
 // ICMP errors quote the header of the packet that caused them: that is evidence, not
 // traffic, so decoding stops here and the quoted addresses are charged nothing.
-void icmp(Ctx& ctx, Bytes b, int /*layer*/) {
+void icmp(Ctx& ctx, Bytes b, int layer) {
   if (!b.has(4)) return ctx.bump(Anomaly::kTruncatedIcmp);
+  const IpLayer& l = ctx.pkt.ip[static_cast<size_t>(layer)];
+  if (l.ip_proto == 58) neighbor_discovery(ctx, l, b);
   set_payload(ctx, b.skip(4));
 }
 

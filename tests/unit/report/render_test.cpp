@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "netledger/report/oui.hpp"
 #include "netledger/report/table.hpp"
 
 namespace netledger::report {
@@ -49,6 +52,29 @@ TEST(HumanBytes, SwitchesUnitsAt1024) {
   EXPECT_EQ(human_bytes(1023), "1023 B");
   EXPECT_EQ(human_bytes(1024), "1.0 KiB");
   EXPECT_EQ(human_bytes(5LL * 1024 * 1024 * 1024), "5.0 GiB");
+}
+
+}  // namespace netledger::report
+
+namespace netledger::report {
+
+TEST(Oui, VendorsComeFromTheRegistryFileAndLocalAddressesSaySo) {
+  std::string path = ::testing::TempDir() + "/oui.txt";
+  {
+    std::ofstream f(path);
+    f << "OUI/MA-L\t\tOrganization\n\n00-22-72   (hex)\t\tAmerican Micro-Fuel Device Corp.\n"
+         "002272     (base 16)\t\tAmerican Micro-Fuel Device Corp.\n\t\t\t\t2181 Buchanan Loop\n\n"
+         "00-D0-EF   (hex)\t\tIGT\n00D0EF     (base 16)\t\tIGT  \n";
+  }
+  auto v =
+      mac_vendors({"00:22:72:01:02:03", "00:d0:ef:00:00:01", "96:03:f6:af:da:9b", "00:00:01:00:00:00"}, path);
+  EXPECT_EQ(v["00:22:72:01:02:03"], "American Micro-Fuel Device Corp.");
+  EXPECT_EQ(v["00:d0:ef:00:00:01"], "IGT");
+  EXPECT_EQ(v["96:03:f6:af:da:9b"], "locally administered");
+  EXPECT_EQ(v["00:00:01:00:00:00"], "");
+  // Without the registry, vendors are unknown, not an error.
+  auto none = mac_vendors({"00:22:72:01:02:03"}, path + ".absent");
+  EXPECT_EQ(none["00:22:72:01:02:03"], "");
 }
 
 }  // namespace netledger::report

@@ -6,9 +6,12 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "netledger/capture/classifier.hpp"
 #include "netledger/capture/decoded_packet.hpp"
 #include "netledger/capture/flow_table.hpp"
 #include "netledger/core/records.hpp"
@@ -23,6 +26,7 @@ struct AccountantOptions {
   int64_t close_linger_s = 5;  // a closed TCP flow waits this long for its last segments
   uint32_t max_flows = 1'000'000;
   size_t flows_per_batch = 8192;
+  bool dpi = true;  // application protocols by inspection (nDPI); off: by port only
 };
 
 class Accountant {
@@ -32,6 +36,8 @@ class Accountant {
   // Charges one frame of `wire_len` bytes seen at `ts_us`. Returns false once the sink
   // has failed (see status()); the caller stops feeding then.
   bool add(int64_t ts_us, uint32_t wire_len, const DecodedPacket& pkt);
+  // A neighbour announced its MAC (ARP, neighbour discovery) at `ts_us`.
+  void add_neighbor(int64_t ts_us, const Neighbor& n);
   // Moves the clock without a packet (a quiet live interface): buckets close and idle
   // flows expire on time.
   bool advance(int64_t now_us);
@@ -42,15 +48,19 @@ class Accountant {
   [[nodiscard]] uint64_t flows_seen() const noexcept { return flows_seen_; }
   [[nodiscard]] uint64_t flows_evicted() const noexcept { return flows_evicted_; }
   [[nodiscard]] uint32_t live_flows() const noexcept { return table_.size(); }
+  [[nodiscard]] uint32_t flows_in_classification() const noexcept { return classifier_.slots_in_use(); }
 
  private:
   struct HostKey {
     IpAddr host;
     uint8_t ip_proto;
+    LabelId app;
     friend bool operator==(const HostKey&, const HostKey&) = default;
   };
   struct HostKeyHash {
-    size_t operator()(const HostKey& k) const noexcept { return IpAddrHash{}(k.host) * 31 + k.ip_proto; }
+    size_t operator()(const HostKey& k) const noexcept {
+      return IpAddrHash{}(k.host) * 31 + k.ip_proto * 65537U + k.app;
+    }
   };
   struct ProtoCounters {
     uint64_t packets = 0;
@@ -60,7 +70,12 @@ class Accountant {
 
   void charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPacket& pkt, int layer);
   uint32_t new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, bool src_is_lo, const IpLayer& l,
-                    bool innermost);
+                    bool innermost, bool classify);
+  void classify(Flow& f, const IpLayer& l, int64_t ts_us);
+  void conclude(Flow& f);
+  void learn_names(int64_t ts_us, const DecodedPacket& pkt);
+  void learn(HostName&& n);
+  void learn(const HostMac& m);
   void expire(int64_t now_us);
   void end_flow(uint32_t index, FlowEnd why);
   void flush_flow(Flow& f);
@@ -75,6 +90,7 @@ class Accountant {
   AccountantOptions opt_;
   TrafficSink& sink_;
   FlowTable table_;
+  Classifier classifier_;
   Status status_;
   int64_t now_us_ = 0;
   int64_t bucket_s_ = -1;  // start of the open bucket
@@ -82,6 +98,10 @@ class Accountant {
   std::unordered_map<HostKey, HostBucket, HostKeyHash> hosts_;
   std::array<ProtoCounters, 256> protocols_{};
   TrafficBatch batch_;
+  // What this bucket already sent of names and MACs, so each goes out once per bucket.
+  std::unordered_set<std::string> learned_;
+  std::vector<HostName> found_names_;
+  std::vector<HostMac> found_macs_;
   uint64_t flows_seen_ = 0;
   uint64_t flows_evicted_ = 0;
 };

@@ -25,6 +25,7 @@ enum class Anomaly : uint8_t {
   kTruncatedIcmp,
   kTruncatedGre,
   kTruncatedTunnel,  // VXLAN, GTP-U, Teredo header cut short
+  kTruncatedArp,
   kBadIpVersion,
   kBadIpv4HeaderLen,
   kBadIpLength,  // IP total/payload length disagrees with the frame

@@ -20,6 +20,17 @@ struct IpLayer {
   bool fragment = false;  // part of a fragmented datagram whose transport is not in this frame
   uint16_t src_port = 0;
   uint16_t dst_port = 0;
+  // This IP datagram as captured, from its header on (what a classifier reads); null
+  // when the transport came from a reassembly buffer.
+  const uint8_t* l3 = nullptr;
+  uint32_t l3_len = 0;
+};
+
+// A neighbour announcing its own link-layer address: ARP sender, IPv6 neighbour
+// discovery. Only these tie a MAC to an IP address on the local segment.
+struct Neighbor {
+  IpAddr ip;
+  std::array<uint8_t, 6> mac{};
 };
 
 struct DecodedPacket {
@@ -29,6 +40,8 @@ struct DecodedPacket {
   uint16_t outer_vlan = 0;           // outermost id when tags are stacked
   const uint8_t* payload = nullptr;  // innermost transport payload (captured bytes only)
   uint32_t payload_len = 0;
+  bool has_neighbor = false;
+  Neighbor neighbor;
 
   void reset() noexcept {
     n_ip = 0;
@@ -36,6 +49,7 @@ struct DecodedPacket {
     outer_vlan = 0;
     payload = nullptr;
     payload_len = 0;
+    has_neighbor = false;
   }
 };
 

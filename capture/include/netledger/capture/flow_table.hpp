@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "netledger/core/flow_key.hpp"
+#include "netledger/core/records.hpp"
 
 namespace netledger::capture {
 
@@ -28,6 +29,8 @@ struct Flow {
   uint64_t pending_bytes[2] = {0, 0};
   uint32_t prev = kNoFlow;
   uint32_t next = kNoFlow;
+  uint32_t dpi_slot = UINT32_MAX;  // the classifier's state while it still looks at packets
+  AppInfo app;
   bool client_is_lo = true;
   bool tunnel = false;
   bool dirty = false;    // on the dirty list of the current bucket
@@ -35,6 +38,7 @@ struct Flow {
   uint8_t fin_mask = 0;  // bit d: FIN seen in direction d
   bool closed = false;
   bool in_use = false;
+  bool classified = false;  // `app` is final
 };
 
 class FlowTable {

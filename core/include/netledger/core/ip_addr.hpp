@@ -36,6 +36,13 @@ class IpAddr {
   [[nodiscard]] bool is_v4() const noexcept { return family_ == 4; }
   [[nodiscard]] bool is_v6() const noexcept { return family_ == 6; }
   [[nodiscard]] bool empty() const noexcept { return family_ == 0; }
+  // 0.0.0.0 or ::
+  [[nodiscard]] bool is_unspecified() const noexcept {
+    for (uint8_t b : bytes_) {
+      if (b != 0) return false;
+    }
+    return family_ != 0;
+  }
   [[nodiscard]] const std::array<uint8_t, 16>& bytes() const noexcept { return bytes_; }
 
   // RFC 5952 text for v6, dotted quad for v4.

@@ -3,6 +3,7 @@
 // the epoch. Byte counts are wire bytes (the frame's original length).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -12,11 +13,27 @@
 
 namespace netledger {
 
-// Traffic of one host with one transport protocol within one bucket.
+// Application protocols, categories and nDPI's flow names travel as small label ids;
+// each batch carries the labels first used in it (TrafficBatch::labels). Label 0 is
+// always "Unknown".
+using LabelId = uint16_t;
+inline constexpr LabelId kUnknownLabel = 0;
+
+// A flow's application protocol as nDPI names it.
+struct AppInfo {
+  LabelId ndpi = kUnknownLabel;      // the name nDPI prints: "TLS.YouTube", "DNS", "Unknown"
+  LabelId app = kUnknownLabel;       // the most specific protocol: "YouTube"
+  LabelId master = kUnknownLabel;    // the carrier where there is one: "TLS"; else Unknown
+  LabelId category = kUnknownLabel;  // nDPI's category: "Media"
+  bool guessed = false;              // found by port (or address) only, not by inspection
+};
+
+// Traffic of one host with one transport and one application protocol within one bucket.
 struct HostBucket {
   int64_t bucket_s = 0;
   IpAddr host;
   uint8_t ip_proto = 0;
+  LabelId app = kUnknownLabel;
   uint64_t packets_sent = 0;
   uint64_t bytes_sent = 0;
   uint64_t packets_received = 0;
@@ -59,6 +76,25 @@ struct FlowRecord {
   uint64_t packets_s2c = 0;
   uint64_t bytes_s2c = 0;
   FlowEnd end = FlowEnd::kIdle;
+  AppInfo app;
+};
+
+// Where a host's name was learned, from the traffic itself.
+enum class NameSource : uint8_t { kDns, kTlsSni, kQuicSni, kHttpHost, kDhcp };
+const char* name_source_name(NameSource s) noexcept;
+
+struct HostName {
+  IpAddr host;
+  std::string name;
+  NameSource source = NameSource::kDns;
+  int64_t seen_s = 0;
+};
+
+// A link-layer address a host announced on the local segment (ARP, neighbour discovery, DHCP).
+struct HostMac {
+  IpAddr host;
+  std::array<uint8_t, 6> mac{};
+  int64_t seen_s = 0;
 };
 
 // What one capture run (a replay of one or more files, or one live capture) saw.
@@ -85,10 +121,16 @@ struct CaptureStats {
 
 // One unit of work for a sink. Buckets are complete when emitted.
 struct TrafficBatch {
+  std::vector<std::pair<LabelId, std::string>> labels;  // labels first used in this batch
   std::vector<HostBucket> hosts;
   std::vector<ProtocolBucket> protocols;
   std::vector<FlowRecord> flows;
-  [[nodiscard]] bool empty() const { return hosts.empty() && protocols.empty() && flows.empty(); }
+  std::vector<HostName> names;
+  std::vector<HostMac> macs;
+  [[nodiscard]] bool empty() const {
+    return labels.empty() && hosts.empty() && protocols.empty() && flows.empty() && names.empty() &&
+           macs.empty();
+  }
 };
 
 // Transport protocol name as reports show it ("tcp", "udp", "icmp", "ipv6-icmp"...).

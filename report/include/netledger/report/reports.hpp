@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "netledger/core/result.hpp"
 #include "netledger/report/table.hpp"
@@ -13,10 +15,14 @@ namespace netledger::report {
 struct ReportOptions {
   storage::TimeRange range;
   size_t top = 20;  // 0: every row
+  std::string oui_registry = "/usr/share/ieee-data/oui.txt";
 };
 
 Result<Table> hosts_report(const storage::Database& db, const ReportOptions& o);
 Result<Table> protocols_report(const storage::Database& db, const ReportOptions& o);
+Result<Table> apps_report(const storage::Database& db, const ReportOptions& o);
+Result<std::vector<Table>> host_report(const storage::Database& db, const std::string& address,
+                                       const ReportOptions& o);
 Result<Table> flows_report(const storage::Database& db, const ReportOptions& o);
 Result<Table> runs_report(const storage::Database& db, const ReportOptions& o);
 

@@ -40,6 +40,9 @@ enum class Format : uint8_t { kTable, kCsv, kJson };
 bool parse_format(const std::string& text, Format& out);
 
 std::string render(const Table& t, Format f);
+// Several tables as one document: one after another for people and CSV, one JSON
+// object with a member per table.
+std::string render(const std::vector<Table>& tables, Format f);
 std::string render_table(const Table& t);
 std::string render_csv(const Table& t);
 std::string render_json(const Table& t);

@@ -26,6 +26,8 @@ struct HostRow {
   uint64_t flows = 0;
   int64_t first_seen_s = 0;
   int64_t last_seen_s = 0;
+  std::string names;  // learned names, most recently seen first, space-separated
+  std::string mac;    // the MAC it announced last, when on the local segment
 };
 
 struct ProtocolRow {
@@ -39,6 +41,55 @@ struct ProtocolRow {
 struct FlowRow {
   FlowRecord flow;
   int64_t run_id = 0;
+  std::string ndpi;  // the name nDPI prints for the flow
+  std::string app;
+  std::string master;
+  std::string category;
+};
+
+// Traffic per application protocol: every host's sent bytes summed (each flow's bytes
+// once per IP layer), flows from the flow records that started in the range.
+struct AppRow {
+  std::string app;
+  uint64_t packets = 0;
+  uint64_t bytes = 0;
+  uint64_t flows = 0;
+};
+
+// One host in detail.
+struct HostDetail {
+  HostRow totals;
+  struct Name {
+    std::string name;
+    std::string source;
+    int64_t first_seen_s = 0;
+    int64_t last_seen_s = 0;
+  };
+  struct Mac {
+    std::string mac;
+    int64_t first_seen_s = 0;
+    int64_t last_seen_s = 0;
+  };
+  struct Protocol {
+    std::string l4;
+    std::string app;
+    uint64_t packets_sent = 0;
+    uint64_t bytes_sent = 0;
+    uint64_t packets_received = 0;
+    uint64_t bytes_received = 0;
+    uint64_t flows = 0;
+  };
+  struct Peer {
+    std::string address;
+    uint64_t flows = 0;
+    uint64_t bytes_sent = 0;      // from this host to the peer
+    uint64_t bytes_received = 0;  // from the peer to this host
+    std::string apps;             // application protocols seen with the peer
+  };
+  std::vector<Name> names;
+  std::vector<Mac> macs;
+  std::vector<Protocol> protocols;
+  std::vector<Peer> peers;
 };
 
 struct RunRow {
@@ -52,6 +103,10 @@ Result<std::vector<HostRow>> query_hosts(const Database& db, TimeRange range, si
 Result<std::vector<ProtocolRow>> query_protocols(const Database& db, TimeRange range, size_t limit);
 // Flows that overlap the range, by total bytes, most first.
 Result<std::vector<FlowRow>> query_flows(const Database& db, TimeRange range, size_t limit);
+// Application protocols by bytes, most first.
+Result<std::vector<AppRow>> query_apps(const Database& db, TimeRange range, size_t limit);
+// One host: kNotFound when the database has never seen it.
+Result<HostDetail> query_host(const Database& db, const std::string& address, TimeRange range, size_t limit);
 // Capture runs that overlap the range (by packet time, or by wall time when they saw
 // no packet), oldest first.
 Result<std::vector<RunRow>> query_runs(const Database& db, TimeRange range, size_t limit);

@@ -1,0 +1,281 @@
+// Application protocols (nDPI) and names learned from the traffic.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "classify/names.hpp"
+#include "netledger/capture/accountant.hpp"
+#include "netledger/capture/decoder.hpp"
+#include "support/memory_sink.hpp"
+#include "support/packet_builder.hpp"
+
+namespace netledger::capture {
+
+using test::Frame;
+using test::MemorySink;
+
+namespace {
+
+constexpr int64_t kSec = 1'000'000;
+
+// A DNS answer for www.Example.org: an A and an AAAA record whose owner names point
+// back at the question (RFC 1035 compression).
+std::vector<uint8_t> dns_answer() {
+  std::vector<uint8_t> m = {0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0};
+  for (const char* label : {"www", "Example", "org"}) {
+    m.push_back(static_cast<uint8_t>(std::string(label).size()));
+    m.insert(m.end(), label, label + std::string(label).size());
+  }
+  m.insert(m.end(), {0, 0, 1, 0, 1});
+  m.insert(m.end(), {0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 80});
+  m.insert(m.end(), {0xC0, 12, 0, 28, 0, 1, 0, 0, 0, 60, 0, 16, 0x20, 0x01, 0x0d, 0xb8});
+  m.insert(m.end(), 12, 0);
+  m.back() = 0x50;
+  return m;
+}
+
+std::vector<uint8_t> dns_query() {
+  std::vector<uint8_t> m = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0};
+  for (const char* label : {"www", "example", "org"}) {
+    m.push_back(static_cast<uint8_t>(std::string(label).size()));
+    m.insert(m.end(), label, label + std::string(label).size());
+  }
+  m.insert(m.end(), {0, 0, 1, 0, 1});
+  return m;
+}
+
+Frame& with(Frame& f, const std::vector<uint8_t>& payload) {
+  for (uint8_t b : payload) f.bytes({b});
+  return f;
+}
+
+class Feeder {
+ public:
+  explicit Feeder(AccountantOptions o = {}) : acct(o, sink) {}
+  void feed(int64_t ts_us, const std::vector<uint8_t>& f) {
+    DecodedPacket p;
+    Verdict v = dec.decode(link::kEthernet, f.data(), static_cast<uint32_t>(f.size()), ts_us, p);
+    if (v == Verdict::kIp) {
+      acct.add(ts_us, static_cast<uint32_t>(f.size()), p);
+    } else if (p.has_neighbor) {
+      acct.add_neighbor(ts_us, p.neighbor);
+    }
+  }
+  void dns_exchange(int64_t ts_us, const std::vector<uint8_t>& answer = dns_answer()) {
+    Frame q;
+    q.ethernet(0x0800).ipv4("10.0.0.1", "10.0.0.53", 17).udp(40000, 53);
+    feed(ts_us, with(q, dns_query()).finish());
+    Frame a;
+    a.ethernet(0x0800).ipv4("10.0.0.53", "10.0.0.1", 17).udp(53, 40000);
+    feed(ts_us + 1000, with(a, answer).finish());
+  }
+  // Label names as the batches carried them.
+  std::map<LabelId, std::string> labels() const {
+    std::map<LabelId, std::string> out;
+    for (const auto& b : sink.batches) {
+      for (const auto& [id, name] : b.labels) out[id] = name;
+    }
+    return out;
+  }
+  MemorySink sink;
+  Decoder dec;
+  Accountant acct;
+};
+
+}  // namespace
+
+TEST(Names, DnsAnswerNamesEveryAddressItGivesAfterTheQuestion) {
+  std::vector<HostName> out;
+  auto m = dns_answer();
+  names::from_dns(m.data(), static_cast<uint32_t>(m.size()), false, 100, out);
+  ASSERT_EQ(out.size(), 2U);
+  EXPECT_EQ(out[0].host.to_string(), "192.0.2.80");
+  EXPECT_EQ(out[0].name, "www.example.org");  // DNS names compare without case
+  EXPECT_EQ(out[1].host.to_string(), "2001:db8::50");
+  EXPECT_EQ(out[1].source, NameSource::kDns);
+  EXPECT_EQ(out[1].seen_s, 100);
+}
+
+TEST(Names, DnsOverTcpSkipsTheLengthPrefix) {
+  auto m = dns_answer();
+  std::vector<uint8_t> tcp = {0, static_cast<uint8_t>(m.size())};
+  tcp.insert(tcp.end(), m.begin(), m.end());
+  std::vector<HostName> out;
+  names::from_dns(tcp.data(), static_cast<uint32_t>(tcp.size()), true, 0, out);
+  EXPECT_EQ(out.size(), 2U);
+}
+
+TEST(Names, QueriesErrorsLoopsAndCutMessagesTeachNothingFalse) {
+  std::vector<HostName> out;
+  auto q = dns_query();
+  names::from_dns(q.data(), static_cast<uint32_t>(q.size()), false, 0, out);
+  EXPECT_TRUE(out.empty());
+
+  auto nx = dns_answer();
+  nx[3] = 0x83;  // NXDOMAIN
+  names::from_dns(nx.data(), static_cast<uint32_t>(nx.size()), false, 0, out);
+  EXPECT_TRUE(out.empty());
+
+  auto loop = dns_answer();
+  loop[12] = 0xC0;  // the question name points at itself
+  loop[13] = 12;
+  names::from_dns(loop.data(), static_cast<uint32_t>(loop.size()), false, 0, out);
+  EXPECT_TRUE(out.empty());
+
+  // Cut inside the second answer: the first is whole and is kept.
+  auto cut = dns_answer();
+  names::from_dns(cut.data(), static_cast<uint32_t>(cut.size() - 5), false, 0, out);
+  ASSERT_EQ(out.size(), 1U);
+  EXPECT_EQ(out[0].host.to_string(), "192.0.2.80");
+
+  // Every shorter prefix is read without going past it (ASan watches).
+  out.clear();
+  for (size_t n = 0; n < cut.size(); ++n) {
+    std::vector<uint8_t> prefix(cut.begin(), cut.begin() + static_cast<long>(n));
+    names::from_dns(prefix.data(), static_cast<uint32_t>(n), false, 0, out);
+  }
+  EXPECT_LE(out.size(), cut.size());
+}
+
+TEST(Names, DhcpAckNamesTheAddressGivenAndItsHardware) {
+  std::vector<uint8_t> m(240, 0);
+  m[0] = 2;  // reply
+  m[1] = 1;
+  m[2] = 6;
+  m[16] = 192, m[17] = 0, m[18] = 2, m[19] = 33;  // yiaddr
+  for (int i = 0; i < 6; ++i) m[static_cast<size_t>(28 + i)] = static_cast<uint8_t>(0x10 + i);
+  m[236] = 99, m[237] = 130, m[238] = 83, m[239] = 99;
+  m.insert(m.end(), {53, 1, 5, 12, 6, 'l', 'a', 'p', 't', 'o', 'p', 255});
+  std::vector<HostName> names;
+  std::vector<HostMac> macs;
+  names::from_dhcp(m.data(), static_cast<uint32_t>(m.size()), 7, names, macs);
+  ASSERT_EQ(names.size(), 1U);
+  EXPECT_EQ(names[0].host.to_string(), "192.0.2.33");
+  EXPECT_EQ(names[0].name, "laptop");
+  EXPECT_EQ(names[0].source, NameSource::kDhcp);
+  ASSERT_EQ(macs.size(), 1U);
+  EXPECT_EQ(macs[0].mac[0], 0x10);
+  EXPECT_EQ(macs[0].mac[5], 0x15);
+
+  // An option running past the end is not read.
+  m[m.size() - 8] = 200;
+  names.clear();
+  macs.clear();
+  names::from_dhcp(m.data(), static_cast<uint32_t>(m.size()), 7, names, macs);
+  EXPECT_TRUE(names.empty());
+}
+
+TEST(Classifier, DnsIsFoundByInspectionAndChargedToBothHosts) {
+  Feeder f;
+  f.dns_exchange(10 * kSec);
+  ASSERT_TRUE(f.acct.finish());
+  auto labels = f.labels();
+  auto flows = f.sink.flows();
+  ASSERT_EQ(flows.size(), 1U);
+  EXPECT_EQ(labels[flows[0].app.ndpi], "DNS");
+  EXPECT_EQ(labels[flows[0].app.app], "DNS");
+  EXPECT_EQ(flows[0].app.master, kUnknownLabel);
+  EXPECT_EQ(labels[flows[0].app.category], "Network");
+  EXPECT_FALSE(flows[0].app.guessed);
+  for (const auto& b : f.sink.batches) {
+    for (const auto& h : b.hosts) EXPECT_EQ(labels[h.app], "DNS") << h.host.to_string();
+  }
+  // The answer named the address it gave.
+  bool named = false;
+  for (const auto& b : f.sink.batches) {
+    for (const auto& n : b.names) named |= n.host.to_string() == "192.0.2.80" && n.name == "www.example.org";
+  }
+  EXPECT_TRUE(named);
+}
+
+TEST(Classifier, StateIsHandedBackOnceTheAnswerIsKnown) {
+  Feeder f;
+  f.dns_exchange(10 * kSec);
+  EXPECT_EQ(f.acct.live_flows(), 1U);
+  EXPECT_EQ(f.acct.flows_in_classification(), 0U);
+}
+
+TEST(Classifier, WithoutInspectionTheProtocolIsAGuessByPort) {
+  AccountantOptions o;
+  o.dpi = false;
+  Feeder f(o);
+  f.dns_exchange(10 * kSec);
+  EXPECT_EQ(f.acct.flows_in_classification(), 0U);
+  ASSERT_TRUE(f.acct.finish());
+  auto labels = f.labels();
+  auto flows = f.sink.flows();
+  ASSERT_EQ(flows.size(), 1U);
+  EXPECT_EQ(labels[flows[0].app.app], "DNS");
+  EXPECT_TRUE(flows[0].app.guessed);
+}
+
+TEST(Classifier, AFlowEndingBeforeAnAnswerGetsAMarkedGuess) {
+  Feeder f;
+  f.feed(kSec, Frame().ethernet(0x0800).ipv4("10.0.0.1", "10.0.0.2", 6).tcp(50000, 443, 0x02).finish());
+  EXPECT_EQ(f.acct.flows_in_classification(), 1U);
+  ASSERT_TRUE(f.acct.finish());
+  EXPECT_EQ(f.acct.flows_in_classification(), 0U);
+  auto labels = f.labels();
+  auto flows = f.sink.flows();
+  ASSERT_EQ(flows.size(), 1U);
+  EXPECT_EQ(labels[flows[0].app.app], "TLS");
+  EXPECT_TRUE(flows[0].app.guessed);
+}
+
+TEST(Classifier, UnknownTrafficStaysUnknownAndUnguessed) {
+  Feeder f;
+  Frame u;
+  u.ethernet(0x0800).ipv4("10.0.0.1", "10.0.0.2", 17).udp(40001, 40002).payload(40, 0x5A);
+  f.feed(kSec, u.finish());
+  ASSERT_TRUE(f.acct.finish());
+  auto flows = f.sink.flows();
+  ASSERT_EQ(flows.size(), 1U);
+  EXPECT_EQ(flows[0].app.app, kUnknownLabel);
+  EXPECT_FALSE(flows[0].app.guessed);
+}
+
+TEST(Classifier, ArpTiesAMacToItsSender) {
+  Feeder f;
+  Frame arp;
+  arp.ethernet(0x0806).bytes({0, 1, 8, 0, 6, 4, 0, 2, 0x00, 0x22, 0x72, 1, 2, 3, 10, 0, 0, 9});
+  arp.bytes({0, 0, 0, 0, 0, 0, 10, 0, 0, 1});
+  f.feed(kSec, arp.finish());
+  ASSERT_TRUE(f.acct.finish());
+  std::vector<HostMac> macs;
+  for (const auto& b : f.sink.batches) macs.insert(macs.end(), b.macs.begin(), b.macs.end());
+  ASSERT_EQ(macs.size(), 1U);
+  EXPECT_EQ(macs[0].host.to_string(), "10.0.0.9");
+  EXPECT_EQ(macs[0].mac[1], 0x22);
+}
+
+TEST(Classifier, NeighborAdvertisementTiesTheTargetToItsMac) {
+  Decoder dec;
+  Frame na;
+  na.ethernet(0x86DD).ipv6("fe80::1", "ff02::1", 58);
+  na.bytes({136, 0, 0, 0, 0x20, 0, 0, 0});  // type, code, checksum, flags
+  na.bytes({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7});
+  na.bytes({2, 1, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff});
+  auto frame = na.finish();
+  DecodedPacket p;
+  ASSERT_EQ(dec.decode(link::kEthernet, frame.data(), static_cast<uint32_t>(frame.size()), 0, p),
+            Verdict::kIp);
+  ASSERT_TRUE(p.has_neighbor);
+  EXPECT_EQ(p.neighbor.ip.to_string(), "2001:db8::7");
+  EXPECT_EQ(p.neighbor.mac[5], 0xff);
+}
+
+TEST(Classifier, TheClassifierIsGivenOnlyCapturedBytes) {
+  Decoder dec;
+  auto frame =
+      Frame().ethernet(0x0800).ipv4("10.0.0.1", "10.0.0.2", 6).tcp(1, 2, 0x18).payload(1000).finish();
+  DecodedPacket p;
+  // Captured 100 bytes of a 1054-byte frame: the datagram seen is what is there.
+  ASSERT_EQ(dec.decode(link::kEthernet, frame.data(), 100, 0, p), Verdict::kIp);
+  EXPECT_EQ(p.ip[0].l3_len, 100U - 14U);
+  EXPECT_EQ(p.ip[0].l3, frame.data() + 14);
+}
+
+}  // namespace netledger::capture
