@@ -44,6 +44,7 @@ measure() {
   t=$(tail -1 "$out/time.txt")
   local wall=${t% *} kb=${t#* }
   printf '%-44s %8.2f %12.0f %10.0f\n' "$name" "$wall" "$(echo "$packets / $wall" | bc -l)" "$((kb / 1024))"
+  kb_last=$kb
   eval "wall_$(echo "$name" | tr -c 'a-zA-Z0-9\n' _)=$wall"
 }
 
@@ -52,16 +53,27 @@ measure "tcpdump -r FILE -w /dev/null" tcpdump -r "$out/big.pcap" -w /dev/null
 rm -f "$out"/bench.db*
 measure "netledger replay (database written)" "$nl" replay -q "$out/big.pcap" --db "$out/bench.db"
 db_mb=$(( $(stat -c %s "$out/bench.db") / 1048576 ))
+mem_dpi=$((kb_last / 1024))
+rm -f "$out"/nodpi.db*
+measure "netledger replay --no-dpi" "$nl" replay -q --no-dpi "$out/big.pcap" --db "$out/nodpi.db"
 if command -v softflowd >/dev/null; then
   measure "softflowd -r (export to 127.0.0.1:9)" softflowd -r "$out/big.pcap" -n 127.0.0.1:9 -d
 fi
 if command -v ndpiReader >/dev/null && [ "${BENCH_NDPI:-1}" = 1 ]; then
-  measure "ndpiReader -i FILE" timeout 600 ndpiReader -q -i "$out/big.pcap"
+  measure "ndpiReader -i FILE" timeout 900 ndpiReader -q -i "$out/big.pcap"
+  mem_ndpi=$((kb_last / 1024))
 fi
 
 echo
 ratio=$(echo "$wall_netledger_replay__database_written_ / $wall_plain_libpcap_read_loop" | bc -l)
 printf 'netledger replay / plain libpcap loop: %.2fx (database: %d MB)\n' "$ratio" "$db_mb"
+cost=$(echo "$wall_netledger_replay__database_written_ - $wall_netledger_replay___no_dpi" | bc -l)
+printf 'classification cost: %.2f s (replay with nDPI against --no-dpi)\n' "$cost"
+if [ -n "${wall_ndpiReader__i_FILE:-}" ]; then
+  printf 'ndpiReader / netledger replay: %.2fx faster; peak memory %d MB against %d MB (%.2f of it)\n' \
+    "$(echo "$wall_ndpiReader__i_FILE / $wall_netledger_replay__database_written_" | bc -l)" \
+    "$mem_dpi" "$mem_ndpi" "$(echo "$mem_dpi / $mem_ndpi" | bc -l)"
+fi
 
 echo
 echo "memory against flows seen (live flows at once are the same in both captures):"

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   add_capture(app, exit_code);
   add_interfaces(app, exit_code);
   add_report(app, exit_code);
+  add_poll(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

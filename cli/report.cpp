@@ -27,16 +27,18 @@ struct ReportArgs {
   std::string until;
   size_t top = 20;
   std::string format = "table";
+  std::string device;
+  std::string port;
 };
 
 using Builder = Result<report::Table> (*)(const storage::Database&, const report::ReportOptions&);
 
 const std::map<std::string, Builder>& builders() {
   static const std::map<std::string, Builder> kBuilders = {
-      {"hosts", &report::hosts_report},
-      {"protocols", &report::protocols_report},
-      {"flows", &report::flows_report},
-      {"runs", &report::runs_report},
+      {"hosts", &report::hosts_report},     {"protocols", &report::protocols_report},
+      {"flows", &report::flows_report},     {"runs", &report::runs_report},
+      {"devices", &report::devices_report}, {"interfaces", &report::interfaces_report},
+      {"health", &report::health_report},
   };
   return kBuilders;
 }
@@ -95,6 +97,8 @@ int run_report(const ReportArgs& a) {
   }
   report::ReportOptions o;
   o.top = a.top;
+  o.device = a.device;
+  o.port = a.port;
   const auto now = static_cast<int64_t>(std::time(nullptr));
   if (!a.since.empty()) {
     auto t = parse_time(a.since, now);
@@ -157,10 +161,14 @@ void add_report(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ReportArgs>();
   CLI::App* cmd =
       app.add_subcommand("report", "Report from the database: hosts, host ADDRESS, protocols, flows, runs");
-  cmd->add_option("kind", args->kind, "hosts | host | protocols | flows | runs")->required();
+  cmd->add_option("kind", args->kind,
+                  "hosts | host | protocols | flows | runs | devices | interfaces | health")
+      ->required();
   cmd->add_option("address", args->address, "The host, for report host");
   cmd->add_option("--by", args->by, "protocols: l4 (transport) or app (nDPI application)")
       ->capture_default_str();
+  cmd->add_option("--device", args->device, "SNMP reports: only this device");
+  cmd->add_option("--port", args->port, "SNMP reports: only this port (ifName, ifDescr or ifIndex)");
   cmd->add_flag("--resolve", args->resolve, "Add reverse DNS names (asks the resolver; off by default)");
   cmd->add_option("--db", args->db, "SQLite database file")->required();
   cmd->add_option("--since", args->since,

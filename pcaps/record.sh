@@ -12,8 +12,8 @@ cd "$(dirname "$0")"
 here=$(pwd)
 
 [ "$(id -u)" -eq 0 ] || { echo "record.sh needs root (network namespaces)" >&2; exit 1; }
-need=(tcpdump tshark curl dig dnsmasq snmpd snmpget ping python3 ip ethtool)
-pkgs=(tcpdump tshark curl dnsutils dnsmasq-base snmpd snmp iputils-ping python3 iproute2 ethtool)
+need=(tcpdump tshark curl dig dnsmasq snmpd snmpget ping python3 ip ethtool openssl)
+pkgs=(tcpdump tshark curl dnsutils dnsmasq-base snmpd snmp iputils-ping python3 iproute2 ethtool openssl)
 for i in "${!need[@]}"; do
   command -v "${need[$i]}" >/dev/null || missing+=("${pkgs[$i]}")
 done
@@ -77,6 +77,12 @@ ip netns exec $B dnsmasq --no-daemon --no-resolv --no-hosts --addn-hosts="$work/
   --listen-address=10.99.0.2 --bind-interfaces --port=53 --log-facility=/dev/null \
   --pid-file="$work/dnsmasq.pid" --user=root &
 pids+=($!)
+# HTTPS: a throwaway self-signed certificate for www.netledger.test.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 2 \
+  -subj /CN=www.netledger.test >/dev/null 2>&1
+ip netns exec $B openssl s_server -accept 8443 -cert "$work/cert.pem" -key "$work/key.pem" -www -quiet \
+  >/dev/null 2>&1 &
+pids+=($!)
 cat > "$work/snmpd.conf" <<CONF
 agentaddress udp:10.99.0.2:161
 rocommunity netledger-demo 10.99.0.0/24
@@ -91,6 +97,10 @@ sleep 2
 record() {
   local name=$1; shift
   local out="$here/$name.pcap"
+  # Forget the neighbours, so each capture starts with the ARP / neighbour discovery
+  # that ties addresses to MACs.
+  ip -n $A neigh flush all
+  ip -n $B neigh flush all
   ip netns exec $A tcpdump -i veth-c -U -s 0 -w "$out" 2>/dev/null &
   local tp=$!
   sleep 1
@@ -101,15 +111,19 @@ record() {
   echo "recorded $name.pcap ($(stat -c %s "$out") bytes)"
 }
 
-record http curl -s -o /dev/null http://10.99.0.2:8080/index.html -o /dev/null http://10.99.0.2:8080/big.txt
+site="--resolve www.netledger.test:8080:10.99.0.2 --resolve www.netledger.test:8443:10.99.0.2"
+record http curl -s $site -o /dev/null http://www.netledger.test:8080/index.html \
+  -o /dev/null http://www.netledger.test:8080/big.txt
+record https curl -s -k $site -o /dev/null https://www.netledger.test:8443/
 record dns sh -c 'dig @10.99.0.2 www.netledger.test A +tries=1; dig @10.99.0.2 www.netledger.test AAAA +tries=1; dig @10.99.0.2 ns.netledger.test +tcp +tries=1'
 record ping sh -c 'ping -c 4 -i 0.2 10.99.0.2; ping -6 -c 4 -i 0.2 fd00:99::2'
 [ $have_vlan = 1 ] && record vlan sh -c 'ping -c 3 -i 0.2 10.99.42.2; curl -s -o /dev/null http://10.99.42.2:8080/index.html || true'
 record snmp snmpget -v2c -c netledger-demo 10.99.0.2 1.3.6.1.2.1.1.5.0 1.3.6.1.2.1.1.3.0
 
 mkdir -p expected
-for f in http dns ping vlan snmp; do
+for f in http https dns ping vlan snmp; do
   [ -f "$here/$f.pcap" ] || continue
   python3 "$here/expected_hosts.py" "$here/$f.pcap" > "expected/$f.json"
+  python3 "$here/expected_names.py" "$here/$f.pcap" > "expected/$f.names.json"
 done
 echo "expected results written to pcaps/expected/"

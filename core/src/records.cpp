@@ -1,5 +1,7 @@
 #include "netledger/core/records.hpp"
 
+#include "netledger/core/snmp_records.hpp"
+
 namespace netledger {
 
 const char* flow_end_name(FlowEnd end) noexcept {
@@ -20,6 +22,15 @@ const char* name_source_name(NameSource s) noexcept {
     case NameSource::kQuicSni: return "quic-sni";
     case NameSource::kHttpHost: return "http-host";
     case NameSource::kDhcp: return "dhcp";
+  }
+  return "unknown";
+}
+
+const char* severity_name(Severity s) noexcept {
+  switch (s) {
+    case Severity::kInfo: return "info";
+    case Severity::kWarn: return "warn";
+    case Severity::kCrit: return "crit";
   }
   return "unknown";
 }

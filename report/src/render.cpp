@@ -36,10 +36,13 @@ std::string human_cell(const Cell& c, Kind k) {
   if (std::holds_alternative<std::monostate>(c)) return "-";
   if (k == Kind::kBytes) {
     if (const auto* i = std::get_if<int64_t>(&c)) return human_bytes(*i);
+    if (const auto* u = std::get_if<uint64_t>(&c))
+      return human_bytes(static_cast<int64_t>(std::min<uint64_t>(*u, INT64_MAX)));
   }
   if (k == Kind::kTime) return time_text(c);
   if (const auto* s = std::get_if<std::string>(&c)) return *s;
   if (const auto* i = std::get_if<int64_t>(&c)) return number(*i);
+  if (const auto* u = std::get_if<uint64_t>(&c)) return std::to_string(*u);
   if (const auto* d = std::get_if<double>(&c)) return fractional(*d);
   if (const auto* b = std::get_if<bool>(&c)) return *b ? "yes" : "no";
   return "";
@@ -49,6 +52,7 @@ std::string human_cell(const Cell& c, Kind k) {
 std::string exact_cell(const Cell& c) {
   if (const auto* s = std::get_if<std::string>(&c)) return *s;
   if (const auto* i = std::get_if<int64_t>(&c)) return number(*i);
+  if (const auto* u = std::get_if<uint64_t>(&c)) return std::to_string(*u);
   if (const auto* d = std::get_if<double>(&c)) return fractional(*d);
   if (const auto* b = std::get_if<bool>(&c)) return *b ? "true" : "false";
   return "";

@@ -125,12 +125,91 @@ CREATE TABLE host_macs (
 ) WITHOUT ROWID;
 )sql";
 
+// SNMP: devices, interfaces, raw samples, rates, findings.
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE snmp_devices (
+  id             INTEGER PRIMARY KEY,
+  name           TEXT NOT NULL UNIQUE,  -- inventory name, or host:port
+  address        TEXT NOT NULL,
+  sys_name       TEXT,
+  sys_descr      TEXT,
+  sys_object_id  TEXT,
+  uptime_s       INTEGER,
+  last_poll_s    INTEGER,
+  last_ok_s      INTEGER,
+  last_result    TEXT,                  -- 'ok' or the error
+  last_took_ms   INTEGER,
+  interfaces     INTEGER,
+  memory         TEXT                   -- the poller's state between cycles
+);
+CREATE TABLE snmp_interfaces (
+  device_id     INTEGER NOT NULL REFERENCES snmp_devices(id),
+  if_index      INTEGER NOT NULL,
+  name          TEXT, descr TEXT, alias TEXT,
+  type          INTEGER,
+  speed_bps     INTEGER,
+  mtu           INTEGER,
+  mac           TEXT,
+  admin_status  INTEGER,
+  oper_status   INTEGER,
+  duplex        INTEGER,               -- dot3StatsDuplexStatus: 1 unknown, 2 half, 3 full
+  last_change   INTEGER,
+  in_octets     INTEGER,               -- the counters used (64-bit where the device has them)
+  out_octets    INTEGER,
+  counter_width INTEGER,
+  updated_s     INTEGER NOT NULL,
+  memory        TEXT,
+  PRIMARY KEY (device_id, if_index)
+) WITHOUT ROWID;
+CREATE TABLE snmp_samples (
+  device_id     INTEGER NOT NULL,
+  if_index      INTEGER NOT NULL,
+  at_s          INTEGER NOT NULL,
+  uptime_s      INTEGER,
+  counter_width INTEGER NOT NULL,
+  in_octets     INTEGER, out_octets INTEGER,
+  in_packets    INTEGER, out_packets INTEGER,
+  in_errors     INTEGER, out_errors INTEGER,
+  in_discards   INTEGER, out_discards INTEGER,
+  fcs_errors    INTEGER, late_collisions INTEGER,
+  oper_status   INTEGER,
+  PRIMARY KEY (device_id, if_index, at_s)
+) WITHOUT ROWID;
+CREATE TABLE snmp_rates (
+  device_id        INTEGER NOT NULL,
+  if_index         INTEGER NOT NULL,
+  at_s             INTEGER NOT NULL,    -- end of the interval
+  interval_s       REAL NOT NULL,
+  in_bps REAL NOT NULL, out_bps REAL NOT NULL,
+  in_pps REAL NOT NULL, out_pps REAL NOT NULL,
+  in_errors_ps REAL NOT NULL, out_errors_ps REAL NOT NULL,
+  in_discards_ps REAL NOT NULL, out_discards_ps REAL NOT NULL,
+  utilisation      REAL,                -- max(in, out) / speed; NULL when the speed is unknown
+  PRIMARY KEY (device_id, if_index, at_s)
+) WITHOUT ROWID;
+CREATE TABLE findings (
+  id           INTEGER PRIMARY KEY,
+  rule         TEXT NOT NULL,
+  severity     TEXT NOT NULL,          -- info, warn, crit
+  device_id    INTEGER NOT NULL REFERENCES snmp_devices(id),
+  if_index     INTEGER NOT NULL,       -- 0: the device itself
+  port         TEXT,
+  first_seen   INTEGER NOT NULL,
+  last_seen    INTEGER NOT NULL,
+  cleared_s    INTEGER,                -- NULL while open
+  evidence     TEXT,
+  explanation  TEXT
+);
+CREATE INDEX findings_open ON findings(device_id, if_index, rule) WHERE cleared_s IS NULL;
+)sql";
+
 }  // namespace
 
 const char* schema_step(int version) {
   switch (version) {
     case 1: return kVersion1;
     case 2: return kVersion2;
+    case 3: return kVersion3;
     default: return "";
   }
 }

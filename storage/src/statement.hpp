@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,15 @@ class Statement {
   }
   Statement& bind(int i, uint64_t v) { return bind(i, static_cast<int64_t>(v)); }
   Statement& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
+  Statement& bind(int i, double v) {
+    sqlite3_bind_double(s_.get(), i, v);
+    return *this;
+  }
+  template <class T>
+  Statement& bind(int i, const std::optional<T>& v) {
+    if (!v) return bind_null(i);
+    return bind(i, *v);
+  }
   Statement& bind(int i, std::string_view v) {
     sqlite3_bind_text(s_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
@@ -47,6 +57,7 @@ class Statement {
     sqlite3_clear_bindings(s_.get());
   }
   [[nodiscard]] int64_t int_at(int col) const { return sqlite3_column_int64(s_.get(), col); }
+  [[nodiscard]] double double_at(int col) const { return sqlite3_column_double(s_.get(), col); }
   [[nodiscard]] std::string text_at(int col) const {
     const unsigned char* t = sqlite3_column_text(s_.get(), col);
     return t == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(t));

@@ -2,7 +2,9 @@
 """The project's own captures (pcaps/, recorded from real programs by pcaps/record.sh):
 each replayed into a fresh database gives, per host, the packets and bytes sent and
 received that tshark counted (pcaps/expected/), and per transport the same packets and
-bytes. Replaying all of them twice gives identical reports.
+bytes. The names the traffic carried (DNS answers, TLS SNI, HTTP Host) and the MACs
+its ARP announced, as tshark read them (pcaps/expected/*.names.json), are the ones
+`report hosts` shows. Replaying all of them twice gives identical reports.
 
 Usage: own_pcaps.py NETLEDGER_BINARY PCAPS_DIR"""
 import glob
@@ -36,6 +38,13 @@ def main():
             protocols = {p["l4"]: (p["packets"], p["bytes"]) for p in nl.report("protocols", db)}
             want_l4 = {k: (v["packets"], v["bytes"]) for k, v in expected["l4"].items()}
             checks.equal(protocols, want_l4, f"{name}: per-protocol packets and bytes")
+            learned = json.load(open(os.path.join(pcaps, "expected", name + ".names.json")))
+            got_names = {a: sorted(h["names"].split(" ")) for a, h in hosts.items() if h.get("names")}
+            want_names = {a: n for a, n in learned["names"].items() if a in hosts}
+            checks.equal(got_names, want_names, f"{name}: names learned from the traffic")
+            got_macs = {a: h["mac"] for a, h in hosts.items() if h.get("mac")}
+            checks.equal({a: m for a, m in got_macs.items() if a in learned["macs"]}, learned["macs"],
+                         f"{name}: MACs from ARP")
             runs = nl.report("runs", db)
             checks.equal(runs[0]["packets_read"], expected["frames"], f"{name}: packets read")
             checks.equal(runs[0]["status"], "complete", f"{name}: run status")
@@ -51,6 +60,21 @@ def main():
         http = [fl for fl in flows if fl["l4"] == "tcp" and fl["server_port"] == 8080]
         checks.check(len(http) >= 2 and all(fl["client"] == "10.99.0.1" for fl in http),
                      "HTTP flows have the curl side as client and port 8080 as server")
+        checks.check(all(fl["ndpi"] == "HTTP" and not fl["guessed"] for fl in http), "HTTP flows are HTTP by inspection")
+        tls = [fl for fl in flows if fl["l4"] == "tcp" and fl["server_port"] == 8443]
+        checks.check(len(tls) == 1 and tls[0]["app"] == "TLS" and not tls[0]["guessed"],
+                     f"the HTTPS flow on port 8443 is TLS by inspection ({[fl['ndpi'] for fl in tls]})")
+        dns = [fl for fl in flows if fl["server_port"] == 53]
+        checks.check(len(dns) >= 2 and all(fl["app"] == "DNS" for fl in dns), "DNS flows are DNS")
+        host = nl.run("report", "host", "10.99.0.2", "--db", a, "--format", "json")
+        checks.equal(host.returncode, 0, f"report host 10.99.0.2 ({host.stderr.strip()})")
+        detail = json.loads(host.stdout)
+        names = {(n["name"], n["source"]) for n in detail["names"]}
+        checks.check({("www.netledger.test", "dns"), ("www.netledger.test", "tls-sni"),
+                      ("www.netledger.test", "http-host")} <= names, f"host names with their sources: {names}")
+        checks.equal([p["address"] for p in detail["peers"]], ["10.99.0.1"], "the server's one peer")
+        apps = {p["app"] for p in detail["protocols"]}
+        checks.check({"HTTP", "TLS", "DNS", "SNMP"} <= apps, f"the server's application protocols: {apps}")
     return checks.finish()
 
 

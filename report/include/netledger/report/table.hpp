@@ -24,7 +24,7 @@ struct Column {
   bool in_table = true;  // some columns are for machines only (JSON/CSV)
 };
 
-using Cell = std::variant<std::monostate, std::string, int64_t, double, bool>;
+using Cell = std::variant<std::monostate, std::string, int64_t, double, bool, uint64_t>;
 
 struct Table {
   std::string name;   // top-level JSON member: "hosts", "protocols", ...
