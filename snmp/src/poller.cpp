@@ -245,9 +245,9 @@ class DevicePoller {
     const u_int bad_after = snmp_get_statistic(STAT_USMSTATSWRONGDIGESTS) +
                             snmp_get_statistic(STAT_USMSTATSDECRYPTIONERRORS) +
                             snmp_get_statistic(STAT_USMSTATSUNKNOWNUSERNAMES);
-    char timeout[96];
-    std::snprintf(timeout, sizeof timeout, "timeout (no response within %g s, %d retries)", t_.timeout_s,
-                  t_.retries);
+    char timeout[128];
+    std::snprintf(timeout, sizeof timeout, "timeout (no response within %g s, %d retries%s)", t_.timeout_s,
+                  t_.retries, t_.version == 3 ? "" : "; wrong community or no agent?");
     if (t_.version == 3 && bad_after != bad_before) {
       out_.error = "authentication failure (wrong password or protocol for user '" + t_.user + "')";
     } else {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SNMP polling speed: every recording in ../shared/snmp served by four snmpsim
+# instances on 127.0.0.1; one `netledger poll --once` cycle over all of them, against
+# snmpbulkwalk walking the same tables (system, ifTable, ifXTable, dot3StatsTable)
+# device after device, in the same run. Prints both times.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rec=../shared/snmp/recordings
+[ -d "$rec" ] || { echo "no $rec beside the checkout: nothing to poll"; exit 0; }
+scripts/install-deps.sh test >/dev/null
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DNETLEDGER_TESTS=OFF >/dev/null
+cmake --build build-bench -j"$(nproc)" >/dev/null
+nl=$(pwd)/build-bench/cli/netledger
+work=$(mktemp -d)
+chmod 755 "$work"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+devices=($(ls "$rec" | sed -n 's/\.snmprec$//p'))
+ports=()
+for i in 0 1 2 3; do
+  port=$((21161 + i))
+  mkdir -p "$work/cache$i"
+  [ "$(id -u)" -eq 0 ] && chown nobody:nogroup "$work/cache$i"
+  user=(); [ "$(id -u)" -eq 0 ] && user=(--process-user=nobody --process-group=nogroup)
+  snmpsimd --data-dir="$rec" --cache-dir="$work/cache$i" --agent-udpv4-endpoint=127.0.0.1:$port \
+    --logging-method=null "${user[@]}" >/dev/null 2>&1 &
+  pids+=($!)
+  ports+=($port)
+done
+for p in "${ports[@]}"; do
+  for _ in $(seq 1 100); do
+    snmpget -v2c -c "${devices[0]}" -t 0.5 -r 0 127.0.0.1:$p 1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+done
+
+# Device k goes to instance k mod 4.
+inv=$work/devices.toml
+: > "$inv"
+for k in "${!devices[@]}"; do
+  d=${devices[$k]}
+  printf '[devices."%s"]\naddress = "127.0.0.1:%s"\ncommunity = "%s"\ntimeout = 5\nretries = 1\n\n' \
+    "$d" "${ports[$((k % 4))]}" "$d" >> "$inv"
+done
+values=$(cat "$rec"/*.snmprec | wc -l)
+echo "workload: ${#devices[@]} recorded devices, $values values, 4 snmpsim instances"
+
+start=$(date +%s.%N)
+for k in "${!devices[@]}"; do
+  d=${devices[$k]}
+  for t in 1.3.6.1.2.1.1 1.3.6.1.2.1.2.2 1.3.6.1.2.1.31.1.1 1.3.6.1.2.1.10.7.2; do
+    snmpbulkwalk -v2c -c "$d" -On -t 5 -r 1 127.0.0.1:${ports[$((k % 4))]} $t >/dev/null 2>&1 || true
+  done
+done
+walk=$(echo "$(date +%s.%N) - $start" | bc -l)
+
+rm -f "$work"/poll.db*
+start=$(date +%s.%N)
+"$nl" poll --db "$work/poll.db" --devices "$inv" --once >/dev/null || true
+poll=$(echo "$(date +%s.%N) - $start" | bc -l)
+ifs=$(sqlite3 "$work/poll.db" 'select count(*) from snmp_interfaces' 2>/dev/null || echo '?')
+
+printf '%-52s %8.2f s\n' "snmpbulkwalk, device after device (4 tables each)" "$walk"
+printf '%-52s %8.2f s  (%s interfaces stored)\n' "netledger poll --once (all devices, one cycle)" "$poll" "$ifs"
+printf 'netledger is %.1fx faster\n' "$(echo "$walk / $poll" | bc -l)"
