@@ -19,6 +19,7 @@ void add_capture(CLI::App& app, int& exit_code);
 void add_interfaces(CLI::App& app, int& exit_code);
 void add_report(CLI::App& app, int& exit_code);
 void add_poll(CLI::App& app, int& exit_code);
+void add_db(CLI::App& app, int& exit_code);
 
 // Set by SIGINT/SIGTERM once install_stop_signals() ran.
 const std::atomic<bool>& stop_requested();

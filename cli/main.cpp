@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   add_interfaces(app, exit_code);
   add_report(app, exit_code);
   add_poll(app, exit_code);
+  add_db(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,9 +1,12 @@
 // netledger report KIND --db PATH: tables from the database; never needs the network.
 #include <netdb.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -11,6 +14,7 @@
 
 #include "commands.hpp"
 #include "netledger/core/time_format.hpp"
+#include "netledger/report/document.hpp"
 #include "netledger/report/reports.hpp"
 
 namespace netledger::cli {
@@ -20,15 +24,23 @@ namespace {
 struct ReportArgs {
   std::string kind;
   std::string address;  // report host ADDRESS
-  std::string by = "l4";
+  std::string by;
   bool resolve = false;
   std::string db;
   std::string since;
   std::string until;
   size_t top = 20;
-  std::string format = "table";
+  std::string format;  // default: table on a terminal, else table too (say --format for machines)
   std::string device;
   std::string port;
+  std::string host;
+  std::string protocol;
+  std::string step = "1h";
+  bool daily = false;
+  bool monthly = false;
+  int billing_day = 1;
+  std::string output;
+  std::string tz;
 };
 
 using Builder = Result<report::Table> (*)(const storage::Database&, const report::ReportOptions&);
@@ -81,25 +93,74 @@ void add_reverse_dns(report::Table& t) {
   }
 }
 
-int run_report(const ReportArgs& a) {
+const char* kKinds =
+    "hosts, host ADDRESS, protocols, flows, top, timeline, summary, interfaces, devices, health, runs, "
+    "overview";
+
+Result<report::Document> build(const storage::Database& db, const ReportArgs& a,
+                               const report::ReportOptions& o) {
+  auto wrap = [](Result<report::Table> t) -> Result<report::Document> {
+    if (!t.ok()) return t.error();
+    report::Document d;
+    d.title = t->title;
+    d.tables.push_back(std::move(*t));
+    return d;
+  };
+  if (a.kind == "host") {
+    auto tables = report::host_report(db, a.address, o);
+    if (!tables.ok()) return tables.error();
+    report::Document d;
+    d.title = "Host " + a.address;
+    d.tables = std::move(*tables);
+    return d;
+  }
+  if (a.kind == "top") return report::top_document(db, o);
+  if (a.kind == "timeline") return report::timeline_document(db, o);
+  if (a.kind == "summary") return report::summary_document(db, o);
+  if (a.kind == "interfaces") return report::interfaces_document(db, o);
+  if (a.kind == "overview") return report::overview_document(db, o);
+  if (a.kind == "protocols" && (a.by == "app" || a.by == "apps")) return wrap(report::apps_report(db, o));
   auto it = builders().find(a.kind);
-  if (it == builders().end() && a.kind != "host") {
-    std::string known;
-    for (const auto& [name, b] : builders()) known += (known.empty() ? "" : ", ") + name;
-    known += ", host ADDRESS";
-    print_error("unknown report kind '" + a.kind + "' (expected one of: " + known + ")");
+  return wrap(it->second(db, o));
+}
+
+bool known_kind(const std::string& k) {
+  return builders().count(k) != 0 || k == "host" || k == "top" || k == "timeline" || k == "summary" ||
+         k == "overview";
+}
+
+int run_report(const ReportArgs& a) {
+  if (!known_kind(a.kind)) {
+    print_error("unknown report kind '" + a.kind + "' (expected one of: " + kKinds + ")");
     return kExitUsage;
   }
   report::Format format{};
-  if (!report::parse_format(a.format, format)) {
-    print_error("unknown format '" + a.format + "' (expected table, csv or json)");
+  std::string fmt = a.format.empty() ? (a.kind == "overview" ? "html" : "table") : a.format;
+  if (!report::parse_format(fmt, format)) {
+    print_error("unknown format '" + fmt + "' (expected table, csv, json, markdown or html)");
     return kExitUsage;
   }
   report::ReportOptions o;
   o.top = a.top;
   o.device = a.device;
   o.port = a.port;
+  o.host = a.host;
+  o.protocol = a.protocol;
+  o.by = a.by;
+  o.monthly = a.monthly;
+  o.billing_day = a.billing_day;
   const auto now = static_cast<int64_t>(std::time(nullptr));
+  o.now_s = now;
+  if (a.daily && a.monthly) {
+    print_error("--daily and --monthly: choose one");
+    return kExitUsage;
+  }
+  auto step = parse_step(a.step);
+  if (!step.ok()) {
+    print_error("--step: " + step.error().message);
+    return kExitUsage;
+  }
+  o.step_s = *step;
   if (!a.since.empty()) {
     auto t = parse_time(a.since, now);
     if (!t.ok()) {
@@ -116,6 +177,10 @@ int run_report(const ReportArgs& a) {
     }
     o.range.until_s = *t;
   }
+  if (o.range.until_s <= o.range.since_s) {
+    print_error("--until must be later than --since");
+    return kExitUsage;
+  }
   if (a.kind == "host" && a.address.empty()) {
     print_error("report host needs an ADDRESS");
     return kExitUsage;
@@ -124,34 +189,42 @@ int run_report(const ReportArgs& a) {
     print_error("unexpected argument '" + a.address + "' (only report host takes an address)");
     return kExitUsage;
   }
-  if (a.by != "l4" && a.by != "app") {
-    print_error("--by '" + a.by + "': expected l4 or app");
-    return kExitUsage;
+  report::TimeZone tz;
+  if (!a.tz.empty() && a.tz != "UTC") {
+    std::string file = "/usr/share/zoneinfo/" + a.tz;
+    if (a.tz.find("..") != std::string::npos || access(file.c_str(), R_OK) != 0) {
+      print_error("--tz '" + a.tz + "': no such time zone (see /usr/share/zoneinfo)");
+      return kExitUsage;
+    }
+    setenv("TZ", a.tz.c_str(), 1);
+    tzset();
+    tz.local = true;
+    tz.name = a.tz;
   }
   auto db = storage::Database::open(a.db, storage::OpenMode::kReadOnly);
   if (!db.ok()) {
     print_error(db.error().message);
     return kExitFailed;
   }
-  if (a.kind == "host") {
-    auto tables = report::host_report(**db, a.address, o);
-    if (!tables.ok()) {
-      print_error(tables.error().message);
-      return kExitFailed;
-    }
-    if (a.resolve && !tables->empty()) add_reverse_dns(tables->front());
-    std::cout << report::render(*tables, format);
+  auto doc = build(**db, a, o);
+  if (!doc.ok()) {
+    print_error(doc.error().message);
+    return doc.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
+  }
+  if (a.resolve && !doc->tables.empty()) add_reverse_dns(doc->tables.front());
+  std::string text = report::render_document(*doc, format, tz);
+  if (a.output.empty()) {
+    std::cout << text;
     return kExitOk;
   }
-  Builder build = it->second;
-  if (a.kind == "protocols" && a.by == "app") build = &report::apps_report;
-  auto table = build(**db, o);
-  if (!table.ok()) {
-    print_error(table.error().message);
+  std::ofstream out(a.output, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    print_error("cannot write " + a.output + ": " + std::strerror(errno));
     return kExitFailed;
   }
-  if (a.resolve) add_reverse_dns(*table);
-  std::cout << report::render(*table, format);
+  std::cerr << "wrote " << a.output << "\n";
   return kExitOk;
 }
 
@@ -159,23 +232,31 @@ int run_report(const ReportArgs& a) {
 
 void add_report(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ReportArgs>();
-  CLI::App* cmd =
-      app.add_subcommand("report", "Report from the database: hosts, host ADDRESS, protocols, flows, runs");
-  cmd->add_option("kind", args->kind,
-                  "hosts | host | protocols | flows | runs | devices | interfaces | health")
-      ->required();
+  CLI::App* cmd = app.add_subcommand("report", std::string("Report from the database: ") + kKinds);
+  cmd->add_option("kind", args->kind, kKinds)->required();
   cmd->add_option("address", args->address, "The host, for report host");
-  cmd->add_option("--by", args->by, "protocols: l4 (transport) or app (nDPI application)")
-      ->capture_default_str();
-  cmd->add_option("--device", args->device, "SNMP reports: only this device");
-  cmd->add_option("--port", args->port, "SNMP reports: only this port (ifName, ifDescr or ifIndex)");
-  cmd->add_flag("--resolve", args->resolve, "Add reverse DNS names (asks the resolver; off by default)");
   cmd->add_option("--db", args->db, "SQLite database file")->required();
   cmd->add_option("--since", args->since,
                   "Start: epoch seconds, YYYY-MM-DD[THH:MM[:SS]] (UTC), or an age (24h, 7d)");
   cmd->add_option("--until", args->until, "End (exclusive), same forms as --since");
   cmd->add_option("--top", args->top, "Rows to show; 0 for every row")->capture_default_str();
-  cmd->add_option("--format", args->format, "table | csv | json")->capture_default_str();
+  cmd->add_option("--format", args->format, "table | csv | json | markdown | html (overview: html)");
+  cmd->add_option("--output", args->output, "Write to this file instead of standard output");
+  cmd->add_option("--tz", args->tz, "Show times in this zone (e.g. Europe/Paris); stored times are UTC");
+  cmd->add_option(
+      "--by", args->by,
+      "protocols: l4 | app; top: hosts | protocols | apps; timeline: total | host | protocol | app | "
+      "interface");
+  cmd->add_option("--step", args->step, "timeline: step (5m, 1h, 1d)")->capture_default_str();
+  cmd->add_option("--host", args->host, "Only this host's traffic (timeline)");
+  cmd->add_option("--protocol", args->protocol, "Only this protocol: L4 (udp) or application (DNS)");
+  cmd->add_option("--device", args->device, "SNMP reports: only this device");
+  cmd->add_option("--port", args->port, "SNMP reports: only this port (ifName, ifDescr or ifIndex)");
+  cmd->add_flag("--daily", args->daily, "summary: per day (the default)");
+  cmd->add_flag("--monthly", args->monthly, "summary: per month");
+  cmd->add_option("--billing-day", args->billing_day, "summary --monthly: the day months start on (1-28)")
+      ->capture_default_str();
+  cmd->add_flag("--resolve", args->resolve, "Add reverse DNS names (asks the resolver; off by default)");
   cmd->callback([args, &exit_code] { exit_code = run_report(*args); });
 }
 

@@ -58,4 +58,54 @@ Result<int64_t> parse_time(std::string_view text, int64_t now_s) {
   return bad_time(text);
 }
 
+namespace {
+
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
+
+}  // namespace
+
+int64_t hour_start(int64_t epoch_s) {
+  return floor_div(epoch_s, 3600) * 3600;
+}
+
+int64_t day_start(int64_t epoch_s) {
+  return floor_div(epoch_s, 86400) * 86400;
+}
+
+int64_t month_start(int64_t epoch_s) {
+  std::time_t t = static_cast<std::time_t>(epoch_s);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  tm.tm_mday = 1;
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+int64_t next_month(int64_t month_start_s) {
+  std::time_t t = static_cast<std::time_t>(month_start_s);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  tm.tm_mon += 1;
+  tm.tm_mday = 1;
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+Result<int64_t> parse_step(std::string_view text) {
+  int64_t n = 0;
+  if (text.size() >= 2 && parse_int(text.substr(0, text.size() - 1), n) && n > 0) {
+    switch (text.back()) {
+      case 'm': return n * 60;
+      case 'h': return n * 3600;
+      case 'd': return n * 86400;
+      case 'w': return n * 7 * 86400;
+      default: break;
+    }
+  }
+  return make_error(ErrorCode::kInvalidArgument, "invalid step '" + std::string(text) +
+                                                     "': expected a number and m, h, d or w (5m, 1h, 1d)");
+}
+
 }  // namespace netledger

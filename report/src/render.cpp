@@ -2,6 +2,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 
 #include "netledger/core/time_format.hpp"
 #include "netledger/report/table.hpp"
@@ -20,26 +21,51 @@ std::string fractional(double v) {
   return buf;
 }
 
-std::string time_text(const Cell& c) {
-  if (const auto* i = std::get_if<int64_t>(&c)) return format_utc(*i);
+std::string zoned(int64_t t, const TimeZone& tz) {
+  if (!tz.local) return format_utc(t);
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  localtime_r(&tt, &tm);
+  char buf[48];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", &tm);
+  return buf;
+}
+
+std::string time_text(const Cell& c, const TimeZone& tz) {
+  if (const auto* i = std::get_if<int64_t>(&c)) return zoned(*i, tz);
   if (const auto* d = std::get_if<double>(&c)) {
     auto whole = static_cast<int64_t>(std::floor(*d));
     char frac[16];
     std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>((*d - static_cast<double>(whole)) * 1000.0));
-    return format_utc(whole) + frac;
+    std::string s = zoned(whole, tz);
+    auto space = s.find(' ', 11);  // keep the zone after the fraction
+    return space == std::string::npos ? s + frac : s.substr(0, space) + frac + s.substr(space);
   }
   return "";
 }
 
+}  // namespace
+
 // For people: bytes in binary units, times as UTC text.
-std::string human_cell(const Cell& c, Kind k) {
+std::string human_cell(const Cell& c, Kind k, const TimeZone& tz) {
   if (std::holds_alternative<std::monostate>(c)) return "-";
   if (k == Kind::kBytes) {
     if (const auto* i = std::get_if<int64_t>(&c)) return human_bytes(*i);
     if (const auto* u = std::get_if<uint64_t>(&c))
       return human_bytes(static_cast<int64_t>(std::min<uint64_t>(*u, INT64_MAX)));
   }
-  if (k == Kind::kTime) return time_text(c);
+  if (k == Kind::kTime) return time_text(c, tz);
+  if (k == Kind::kRate) {
+    if (const auto* d = std::get_if<double>(&c)) return human_rate(*d);
+    if (const auto* i = std::get_if<int64_t>(&c)) return human_rate(static_cast<double>(*i));
+  }
+  if (k == Kind::kPercent) {
+    if (const auto* d = std::get_if<double>(&c)) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%.1f%%", *d);
+      return buf;
+    }
+  }
   if (const auto* s = std::get_if<std::string>(&c)) return *s;
   if (const auto* i = std::get_if<int64_t>(&c)) return number(*i);
   if (const auto* u = std::get_if<uint64_t>(&c)) return std::to_string(*u);
@@ -57,6 +83,8 @@ std::string exact_cell(const Cell& c) {
   if (const auto* b = std::get_if<bool>(&c)) return *b ? "true" : "false";
   return "";
 }
+
+namespace {
 
 std::string csv_quote(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
@@ -97,7 +125,7 @@ std::string json_cell(const Cell& c) {
 }
 
 bool right_aligned(Kind k) {
-  return k == Kind::kCount || k == Kind::kBytes;
+  return k == Kind::kCount || k == Kind::kBytes || k == Kind::kRate || k == Kind::kPercent;
 }
 
 }  // namespace
@@ -109,6 +137,10 @@ bool parse_format(const std::string& text, Format& out) {
     out = Format::kCsv;
   else if (text == "json")
     out = Format::kJson;
+  else if (text == "markdown" || text == "md")
+    out = Format::kMarkdown;
+  else if (text == "html")
+    out = Format::kHtml;
   else
     return false;
   return true;
@@ -128,7 +160,19 @@ std::string human_bytes(int64_t bytes) {
   return buf;
 }
 
-std::string render_table(const Table& t) {
+std::string human_rate(double bps) {
+  static const char* kUnits[] = {"b/s", "kb/s", "Mb/s", "Gb/s", "Tb/s"};
+  int u = 0;
+  while (bps >= 1000.0 && u < 4) {
+    bps /= 1000.0;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bps, kUnits[u]);
+  return buf;
+}
+
+std::string render_table(const Table& t, const TimeZone& tz) {
   std::vector<size_t> cols;
   for (size_t i = 0; i < t.columns.size(); ++i) {
     if (t.columns[i].in_table) cols.push_back(i);
@@ -139,7 +183,7 @@ std::string render_table(const Table& t) {
   for (const auto& row : t.rows) {
     cells.emplace_back();
     for (size_t i : cols) {
-      cells.back().push_back(human_cell(row[i], t.columns[i].kind));
+      cells.back().push_back(human_cell(row[i], t.columns[i].kind, tz));
       width[i] = std::max(width[i], cells.back().back().size());
     }
   }
@@ -191,7 +235,7 @@ std::string render_json(const Table& t) {
   return out;
 }
 
-std::string render(const std::vector<Table>& tables, Format f) {
+std::string render(const std::vector<Table>& tables, Format f, const TimeZone& tz) {
   std::string out;
   if (f == Format::kJson) {
     out = "{";
@@ -205,16 +249,18 @@ std::string render(const std::vector<Table>& tables, Format f) {
   for (size_t i = 0; i < tables.size(); ++i) {
     if (i != 0) out += "\n";
     if (f == Format::kCsv) out += "# " + tables[i].name + "\n";
-    out += render(tables[i], f);
+    out += render(tables[i], f, tz);
   }
   return out;
 }
 
-std::string render(const Table& t, Format f) {
+std::string render(const Table& t, Format f, const TimeZone& tz) {
   switch (f) {
-    case Format::kTable: return render_table(t);
+    case Format::kTable: return render_table(t, tz);
     case Format::kCsv: return render_csv(t);
     case Format::kJson: return render_json(t);
+    case Format::kMarkdown:
+    case Format::kHtml: return render_table(t, tz);
   }
   return "";
 }

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "netledger/storage/maintenance.hpp"
 #include "statement.hpp"
 
 namespace netledger::storage {
@@ -12,10 +13,24 @@ int64_t sql_limit(size_t limit) {
   return limit == 0 ? -1 : static_cast<int64_t>(limit);
 }
 
+// "host_traffic" -> "host_traffic_hour" when hours are the finest data covering the range.
+Result<std::string> table_for(const Database& db, const char* base, TimeRange range) {
+  auto res = covering_resolution(db, range.since_s);
+  if (!res.ok()) return res.error();
+  return std::string(base) + "_" + resolution_name(*res);
+}
+
+std::string with_table(std::string sql, const std::string& placeholder, const std::string& table) {
+  for (size_t at = sql.find(placeholder); at != std::string::npos; at = sql.find(placeholder, at)) {
+    sql.replace(at, placeholder.size(), table);
+  }
+  return sql;
+}
+
 template <class Row, class Fill>
-Result<std::vector<Row>> collect(const Database& db, const char* sql, TimeRange range, size_t limit,
+Result<std::vector<Row>> collect(const Database& db, const std::string& sql, TimeRange range, size_t limit,
                                  Fill fill) {
-  auto st = Statement::prepare(db, sql);
+  auto st = Statement::prepare(db, sql.c_str());
   if (!st.ok()) return st.error();
   st->bind(1, range.since_s).bind(2, range.until_s).bind(3, sql_limit(limit));
   std::vector<Row> rows;
@@ -38,34 +53,40 @@ Result<std::vector<HostRow>> query_hosts(const Database& db, TimeRange range, si
       "(SELECT group_concat(name, ' ') FROM (SELECT name FROM host_names WHERE host_id = h.id "
       "GROUP BY name ORDER BY max(last_seen) DESC, name)), "
       "(SELECT mac FROM host_macs WHERE host_id = h.id ORDER BY last_seen DESC, mac LIMIT 1) "
-      "FROM host_traffic_minute t JOIN hosts h ON h.id = t.host_id "
+      "FROM HOST_TRAFFIC t JOIN hosts h ON h.id = t.host_id "
       "WHERE t.bucket >= ?1 AND t.bucket < ?2 GROUP BY t.host_id "
       "ORDER BY sum(t.bytes_sent) + sum(t.bytes_received) DESC, h.address LIMIT ?3";
-  return collect<HostRow>(db, kSql, range, limit, [](Statement& s, HostRow& r) {
-    r.address = s.text_at(0);
-    r.packets_sent = static_cast<uint64_t>(s.int_at(1));
-    r.bytes_sent = static_cast<uint64_t>(s.int_at(2));
-    r.packets_received = static_cast<uint64_t>(s.int_at(3));
-    r.bytes_received = static_cast<uint64_t>(s.int_at(4));
-    r.flows = static_cast<uint64_t>(s.int_at(5));
-    r.first_seen_s = s.int_at(6);
-    r.last_seen_s = s.int_at(7);
-    r.names = s.text_at(8);
-    r.mac = s.text_at(9);
-  });
+  auto table = table_for(db, "host_traffic", range);
+  if (!table.ok()) return table.error();
+  return collect<HostRow>(db, with_table(kSql, "HOST_TRAFFIC", *table), range, limit,
+                          [](Statement& s, HostRow& r) {
+                            r.address = s.text_at(0);
+                            r.packets_sent = static_cast<uint64_t>(s.int_at(1));
+                            r.bytes_sent = static_cast<uint64_t>(s.int_at(2));
+                            r.packets_received = static_cast<uint64_t>(s.int_at(3));
+                            r.bytes_received = static_cast<uint64_t>(s.int_at(4));
+                            r.flows = static_cast<uint64_t>(s.int_at(5));
+                            r.first_seen_s = s.int_at(6);
+                            r.last_seen_s = s.int_at(7);
+                            r.names = s.text_at(8);
+                            r.mac = s.text_at(9);
+                          });
 }
 
 Result<std::vector<ProtocolRow>> query_protocols(const Database& db, TimeRange range, size_t limit) {
   constexpr const char* kSql =
-      "SELECT ip_proto, sum(packets), sum(bytes), sum(flows) FROM protocol_traffic_minute "
+      "SELECT ip_proto, sum(packets), sum(bytes), sum(flows) FROM PROTOCOL_TRAFFIC "
       "WHERE bucket >= ?1 AND bucket < ?2 GROUP BY ip_proto ORDER BY sum(bytes) DESC, ip_proto LIMIT ?3";
-  return collect<ProtocolRow>(db, kSql, range, limit, [](Statement& s, ProtocolRow& r) {
-    r.ip_proto = static_cast<uint8_t>(s.int_at(0));
-    r.l4 = ip_proto_name(r.ip_proto);
-    r.packets = static_cast<uint64_t>(s.int_at(1));
-    r.bytes = static_cast<uint64_t>(s.int_at(2));
-    r.flows = static_cast<uint64_t>(s.int_at(3));
-  });
+  auto table = table_for(db, "protocol_traffic", range);
+  if (!table.ok()) return table.error();
+  return collect<ProtocolRow>(db, with_table(kSql, "PROTOCOL_TRAFFIC", *table), range, limit,
+                              [](Statement& s, ProtocolRow& r) {
+                                r.ip_proto = static_cast<uint8_t>(s.int_at(0));
+                                r.l4 = ip_proto_name(r.ip_proto);
+                                r.packets = static_cast<uint64_t>(s.int_at(1));
+                                r.bytes = static_cast<uint64_t>(s.int_at(2));
+                                r.flows = static_cast<uint64_t>(s.int_at(3));
+                              });
 }
 
 Result<std::vector<FlowRow>> query_flows(const Database& db, TimeRange range, size_t limit) {
@@ -112,19 +133,22 @@ Result<std::vector<FlowRow>> query_flows(const Database& db, TimeRange range, si
 Result<std::vector<AppRow>> query_apps(const Database& db, TimeRange range, size_t limit) {
   constexpr const char* kSql =
       "WITH traffic AS (SELECT app_id, sum(packets_sent) AS packets, sum(bytes_sent) AS bytes "
-      "FROM host_traffic_minute WHERE bucket >= ?1 AND bucket < ?2 GROUP BY app_id), "
+      "FROM HOST_TRAFFIC WHERE bucket >= ?1 AND bucket < ?2 GROUP BY app_id), "
       "started AS (SELECT app_id, count(*) AS flows FROM flows "
       "WHERE first_us >= max(?1, -9223372036854) * 1000000 AND first_us < min(?2, 9223372036854) * 1000000 "
       "GROUP BY app_id) "
       "SELECT l.name, t.packets, t.bytes, coalesce(s.flows, 0) FROM traffic t JOIN labels l ON l.id = "
       "t.app_id "
       "LEFT JOIN started s ON s.app_id = t.app_id ORDER BY t.bytes DESC, l.name LIMIT ?3";
-  return collect<AppRow>(db, kSql, range, limit, [](Statement& s, AppRow& r) {
-    r.app = s.text_at(0);
-    r.packets = static_cast<uint64_t>(s.int_at(1));
-    r.bytes = static_cast<uint64_t>(s.int_at(2));
-    r.flows = static_cast<uint64_t>(s.int_at(3));
-  });
+  auto table = table_for(db, "host_traffic", range);
+  if (!table.ok()) return table.error();
+  return collect<AppRow>(db, with_table(kSql, "HOST_TRAFFIC", *table), range, limit,
+                         [](Statement& s, AppRow& r) {
+                           r.app = s.text_at(0);
+                           r.packets = static_cast<uint64_t>(s.int_at(1));
+                           r.bytes = static_cast<uint64_t>(s.int_at(2));
+                           r.flows = static_cast<uint64_t>(s.int_at(3));
+                         });
 }
 
 Result<HostDetail> query_host(const Database& db, const std::string& address, TimeRange range, size_t limit) {
@@ -146,13 +170,17 @@ Result<HostDetail> query_host(const Database& db, const std::string& address, Ti
   auto bind_all = [&](Statement& st) {
     st.bind(1, range.since_s).bind(2, range.until_s).bind(3, sql_limit(limit)).bind(4, id);
   };
+  auto host_table = table_for(db, "host_traffic", range);
+  if (!host_table.ok()) return host_table.error();
   auto proto = Statement::prepare(
       db,
-      "SELECT t.ip_proto, l.name, sum(packets_sent), sum(bytes_sent), sum(packets_received), "
-      "sum(bytes_received), "
-      "sum(flows) FROM host_traffic_minute t JOIN labels l ON l.id = t.app_id "
-      "WHERE t.host_id = ?4 AND t.bucket >= ?1 AND t.bucket < ?2 GROUP BY t.ip_proto, t.app_id "
-      "ORDER BY sum(bytes_sent) + sum(bytes_received) DESC, l.name LIMIT ?3");
+      with_table("SELECT t.ip_proto, l.name, sum(packets_sent), sum(bytes_sent), sum(packets_received), "
+                 "sum(bytes_received), "
+                 "sum(flows) FROM HOST_TRAFFIC t JOIN labels l ON l.id = t.app_id "
+                 "WHERE t.host_id = ?4 AND t.bucket >= ?1 AND t.bucket < ?2 GROUP BY t.ip_proto, t.app_id "
+                 "ORDER BY sum(bytes_sent) + sum(bytes_received) DESC, l.name LIMIT ?3",
+                 "HOST_TRAFFIC", *host_table)
+          .c_str());
   if (!proto.ok()) return proto.error();
   bind_all(*proto);
   while (proto->step() == SQLITE_ROW) {

@@ -203,6 +203,92 @@ CREATE TABLE findings (
 CREATE INDEX findings_open ON findings(device_id, if_index, rule) WHERE cleared_s IS NULL;
 )sql";
 
+// Rollups (hour, day, month) and retention.
+constexpr const char* kVersion4 = R"sql(
+CREATE TABLE host_traffic_hour (
+  bucket INTEGER NOT NULL, host_id INTEGER NOT NULL, ip_proto INTEGER NOT NULL, app_id INTEGER NOT NULL,
+  packets_sent INTEGER NOT NULL, bytes_sent INTEGER NOT NULL,
+  packets_received INTEGER NOT NULL, bytes_received INTEGER NOT NULL, flows INTEGER NOT NULL,
+  PRIMARY KEY (bucket, host_id, ip_proto, app_id)
+) WITHOUT ROWID;
+CREATE TABLE protocol_traffic_hour (
+  bucket INTEGER NOT NULL, ip_proto INTEGER NOT NULL,
+  packets INTEGER NOT NULL, bytes INTEGER NOT NULL, flows INTEGER NOT NULL,
+  PRIMARY KEY (bucket, ip_proto)
+) WITHOUT ROWID;
+CREATE TABLE if_traffic_hour (
+  bucket INTEGER NOT NULL, device_id INTEGER NOT NULL, if_index INTEGER NOT NULL,
+  in_bytes REAL NOT NULL, out_bytes REAL NOT NULL,   -- carried in the bucket, from the rates
+  seconds REAL NOT NULL,                             -- time the rates cover
+  max_in_bps REAL NOT NULL, max_out_bps REAL NOT NULL, samples INTEGER NOT NULL,
+  PRIMARY KEY (bucket, device_id, if_index)
+) WITHOUT ROWID;
+CREATE TABLE host_traffic_day (
+  bucket INTEGER NOT NULL, host_id INTEGER NOT NULL, ip_proto INTEGER NOT NULL, app_id INTEGER NOT NULL,
+  packets_sent INTEGER NOT NULL, bytes_sent INTEGER NOT NULL,
+  packets_received INTEGER NOT NULL, bytes_received INTEGER NOT NULL, flows INTEGER NOT NULL,
+  PRIMARY KEY (bucket, host_id, ip_proto, app_id)
+) WITHOUT ROWID;
+CREATE TABLE protocol_traffic_day (
+  bucket INTEGER NOT NULL, ip_proto INTEGER NOT NULL,
+  packets INTEGER NOT NULL, bytes INTEGER NOT NULL, flows INTEGER NOT NULL,
+  PRIMARY KEY (bucket, ip_proto)
+) WITHOUT ROWID;
+CREATE TABLE if_traffic_day (
+  bucket INTEGER NOT NULL, device_id INTEGER NOT NULL, if_index INTEGER NOT NULL,
+  in_bytes REAL NOT NULL, out_bytes REAL NOT NULL,   -- carried in the bucket, from the rates
+  seconds REAL NOT NULL,                             -- time the rates cover
+  max_in_bps REAL NOT NULL, max_out_bps REAL NOT NULL, samples INTEGER NOT NULL,
+  PRIMARY KEY (bucket, device_id, if_index)
+) WITHOUT ROWID;
+CREATE TABLE host_traffic_month (
+  bucket INTEGER NOT NULL, host_id INTEGER NOT NULL, ip_proto INTEGER NOT NULL, app_id INTEGER NOT NULL,
+  packets_sent INTEGER NOT NULL, bytes_sent INTEGER NOT NULL,
+  packets_received INTEGER NOT NULL, bytes_received INTEGER NOT NULL, flows INTEGER NOT NULL,
+  PRIMARY KEY (bucket, host_id, ip_proto, app_id)
+) WITHOUT ROWID;
+CREATE TABLE protocol_traffic_month (
+  bucket INTEGER NOT NULL, ip_proto INTEGER NOT NULL,
+  packets INTEGER NOT NULL, bytes INTEGER NOT NULL, flows INTEGER NOT NULL,
+  PRIMARY KEY (bucket, ip_proto)
+) WITHOUT ROWID;
+CREATE TABLE if_traffic_month (
+  bucket INTEGER NOT NULL, device_id INTEGER NOT NULL, if_index INTEGER NOT NULL,
+  in_bytes REAL NOT NULL, out_bytes REAL NOT NULL,   -- carried in the bucket, from the rates
+  seconds REAL NOT NULL,                             -- time the rates cover
+  max_in_bps REAL NOT NULL, max_out_bps REAL NOT NULL, samples INTEGER NOT NULL,
+  PRIMARY KEY (bucket, device_id, if_index)
+) WITHOUT ROWID;
+INSERT INTO host_traffic_hour
+  SELECT bucket - bucket % 3600, host_id, ip_proto, app_id, sum(packets_sent), sum(bytes_sent), sum(packets_received),
+         sum(bytes_received), sum(flows) FROM host_traffic_minute GROUP BY 1, 2, 3, 4;
+INSERT INTO protocol_traffic_hour
+  SELECT bucket - bucket % 3600, ip_proto, sum(packets), sum(bytes), sum(flows) FROM protocol_traffic_minute GROUP BY 1, 2;
+INSERT INTO host_traffic_day
+  SELECT bucket - bucket % 86400, host_id, ip_proto, app_id, sum(packets_sent), sum(bytes_sent), sum(packets_received),
+         sum(bytes_received), sum(flows) FROM host_traffic_minute GROUP BY 1, 2, 3, 4;
+INSERT INTO protocol_traffic_day
+  SELECT bucket - bucket % 86400, ip_proto, sum(packets), sum(bytes), sum(flows) FROM protocol_traffic_minute GROUP BY 1, 2;
+INSERT INTO host_traffic_month
+  SELECT CAST(strftime('%s', bucket, 'unixepoch', 'start of month') AS INTEGER), host_id, ip_proto, app_id, sum(packets_sent), sum(bytes_sent), sum(packets_received),
+         sum(bytes_received), sum(flows) FROM host_traffic_minute GROUP BY 1, 2, 3, 4;
+INSERT INTO protocol_traffic_month
+  SELECT CAST(strftime('%s', bucket, 'unixepoch', 'start of month') AS INTEGER), ip_proto, sum(packets), sum(bytes), sum(flows) FROM protocol_traffic_minute GROUP BY 1, 2;
+-- Retention per resolution; pruned_before is how far back a table was cut, so a query
+-- knows which resolution still covers a range.
+CREATE TABLE retention (
+  resolution     TEXT PRIMARY KEY,   -- minute, hour, day, month, rates
+  keep_s         INTEGER,            -- NULL: forever
+  pruned_before  INTEGER NOT NULL DEFAULT -9223372036854775807
+);
+INSERT INTO retention(resolution, keep_s) VALUES ('minute', 172800), ('hour', 7776000), ('day', 63072000),
+  ('month', NULL), ('rates', 7776000);
+CREATE TABLE settings (
+  name   TEXT PRIMARY KEY,
+  value  TEXT NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const char* schema_step(int version) {
@@ -210,6 +296,7 @@ const char* schema_step(int version) {
     case 1: return kVersion1;
     case 2: return kVersion2;
     case 3: return kVersion3;
+    case 4: return kVersion4;
     default: return "";
   }
 }

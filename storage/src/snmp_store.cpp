@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <optional>
+
+#include "netledger/core/time_format.hpp"
 #include "statement.hpp"
 
 namespace netledger::storage {
@@ -116,6 +119,22 @@ Status SnmpStore::store(const DeviceCycle& c) {
                                  "in_errors_ps, out_errors_ps, in_discards_ps, out_discards_ps, utilisation) "
                                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
   if (!rate.ok()) return rate.error();
+  std::optional<Statement> roll[3];
+  const char* res[3] = {"hour", "day", "month"};
+  for (int k = 0; k < 3; ++k) {
+    auto st = Statement::prepare(
+        *db_,
+        (std::string("INSERT INTO if_traffic_") + res[k] +
+         "(bucket, device_id, if_index, in_bytes, out_bytes, seconds, max_in_bps, max_out_bps, samples) "
+         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1) ON CONFLICT DO UPDATE SET in_bytes = in_bytes + "
+         "excluded.in_bytes, out_bytes = out_bytes + excluded.out_bytes, seconds = seconds + "
+         "excluded.seconds, "
+         "max_in_bps = max(max_in_bps, excluded.max_in_bps), max_out_bps = max(max_out_bps, "
+         "excluded.max_out_bps), samples = samples + 1")
+            .c_str());
+    if (!st.ok()) return st.error();
+    roll[k].emplace(std::move(*st));
+  }
   for (const IfRate& r : c.rates) {
     rate->reset();
     rate->bind(1, *id).bind(2, int64_t{r.if_index}).bind(3, r.at_s).bind(4, r.interval_s).bind(5, r.in_bps);
@@ -131,6 +150,15 @@ Status SnmpStore::store(const DeviceCycle& c) {
       rate->bind_null(13);
     }
     if (rate->step() != SQLITE_DONE) return db_->error("insert snmp_rates", ErrorCode::kIo);
+    // Rollups: bytes carried and time covered add up; the peak is the largest rate.
+    const int64_t buckets[3] = {hour_start(r.at_s), day_start(r.at_s), month_start(r.at_s)};
+    for (int k = 0; k < 3; ++k) {
+      Statement& st = *roll[k];
+      st.reset();
+      st.bind(1, buckets[k]).bind(2, *id).bind(3, int64_t{r.if_index}).bind(4, r.in_bps * r.interval_s / 8);
+      st.bind(5, r.out_bps * r.interval_s / 8).bind(6, r.interval_s).bind(7, r.in_bps).bind(8, r.out_bps);
+      if (st.step() != SQLITE_DONE) return db_->error("upsert if_traffic rollup", ErrorCode::kIo);
+    }
   }
   auto close =
       Statement::prepare(*db_,

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "netledger/core/time_format.hpp"
 #include "statement.hpp"
 
 namespace netledger::storage {
@@ -46,6 +47,34 @@ constexpr const char* kUpsertMac =
     "INSERT INTO host_macs(host_id, mac, first_seen, last_seen) VALUES(?1, ?2, ?3, ?3) "
     "ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
     "last_seen = max(last_seen, excluded.last_seen)";
+
+// Hour, day and month rollups are added to as minute buckets are stored, so every
+// minute counts exactly once in each coarser table whatever retention later deletes.
+struct RollKey {
+  int64_t bucket;
+  int64_t host_id;  // -1 for protocol rows
+  int32_t ip_proto;
+  int64_t app_id;
+  friend bool operator==(const RollKey&, const RollKey&) = default;
+};
+struct RollKeyHash {
+  size_t operator()(const RollKey& k) const noexcept {
+    uint64_t h = static_cast<uint64_t>(k.bucket) * 0x9E3779B97F4A7C15ULL;
+    h ^= static_cast<uint64_t>(k.host_id) * 0xBF58476D1CE4E5B9ULL;
+    h ^= (static_cast<uint64_t>(k.ip_proto) << 32) ^ static_cast<uint64_t>(k.app_id);
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+};
+struct RollSums {
+  uint64_t packets_sent = 0, bytes_sent = 0, packets_received = 0, bytes_received = 0, flows = 0;
+};
+using RollMap = std::unordered_map<RollKey, RollSums, RollKeyHash>;
+
+constexpr const char* kResolutions[3] = {"hour", "day", "month"};
+
+int64_t roll_bucket(int r, int64_t minute) {
+  return r == 0 ? hour_start(minute) : r == 1 ? day_start(minute) : month_start(minute);
+}
 
 std::string mac_text(const std::array<uint8_t, 6>& m) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -93,6 +122,89 @@ struct Writer::State {
   std::unordered_map<IpAddr, Seen, IpAddrHash> hosts;
   int64_t run_id = 0;
   std::vector<int64_t> labels;  // this run's label id -> labels.id
+  RollMap rollups[3];           // hour, day, month: not yet added to their tables
+  int64_t month_cache_in = INT64_MIN;
+  int64_t month_cache_out = 0;
+
+  int64_t rolled(int r, int64_t minute) {
+    if (r != 2) return roll_bucket(r, minute);
+    // Month starts need a calendar: cached per day, as buckets come in order.
+    int64_t day = day_start(minute);
+    if (day != month_cache_in) {
+      month_cache_in = day;
+      month_cache_out = month_start(day);
+    }
+    return month_cache_out;
+  }
+
+  void roll_host(const HostBucket& h, int64_t host_id, int64_t app_id) {
+    for (int r = 0; r < 3; ++r) {
+      RollSums& s = rollups[r][RollKey{rolled(r, h.bucket_s), host_id, h.ip_proto, app_id}];
+      s.packets_sent += h.packets_sent;
+      s.bytes_sent += h.bytes_sent;
+      s.packets_received += h.packets_received;
+      s.bytes_received += h.bytes_received;
+      s.flows += h.flows;
+    }
+  }
+  void roll_protocol(const ProtocolBucket& p) {
+    for (int r = 0; r < 3; ++r) {
+      RollSums& s = rollups[r][RollKey{rolled(r, p.bucket_s), -1, p.ip_proto, 0}];
+      s.packets_sent += p.packets;
+      s.bytes_sent += p.bytes;
+      s.flows += p.flows;
+    }
+  }
+
+  // Adds the gathered rollups to their tables (one transaction).
+  Status store_rollups() {
+    Transaction tx(*db);
+    if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
+    for (int r = 0; r < 3; ++r) {
+      std::string res = kResolutions[r];
+      auto host = Statement::prepare(
+          *db,
+          ("INSERT INTO host_traffic_" + res +
+           "(bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, bytes_received, "
+           "flows) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO UPDATE SET "
+           "packets_sent = packets_sent + excluded.packets_sent, bytes_sent = bytes_sent + "
+           "excluded.bytes_sent, "
+           "packets_received = packets_received + excluded.packets_received, "
+           "bytes_received = bytes_received + excluded.bytes_received, flows = flows + excluded.flows")
+              .c_str());
+      if (!host.ok()) return host.error();
+      auto proto = Statement::prepare(
+          *db,
+          ("INSERT INTO protocol_traffic_" + res +
+           "(bucket, ip_proto, packets, bytes, flows) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
+           "packets = packets + excluded.packets, bytes = bytes + excluded.bytes, flows = flows + "
+           "excluded.flows")
+              .c_str());
+      if (!proto.ok()) return proto.error();
+      for (const auto& [k, v] : rollups[r]) {
+        Statement& st = k.host_id < 0 ? *proto : *host;
+        st.reset();
+        if (k.host_id < 0) {
+          st.bind(1, k.bucket)
+              .bind(2, int{k.ip_proto})
+              .bind(3, v.packets_sent)
+              .bind(4, v.bytes_sent)
+              .bind(5, v.flows);
+        } else {
+          st.bind(1, k.bucket).bind(2, k.host_id).bind(3, int{k.ip_proto}).bind(4, k.app_id);
+          st.bind(5, v.packets_sent)
+              .bind(6, v.bytes_sent)
+              .bind(7, v.packets_received)
+              .bind(8, v.bytes_received);
+          st.bind(9, v.flows);
+        }
+        if (st.step() != SQLITE_DONE) return db->error("upsert " + res + " rollup", ErrorCode::kIo);
+      }
+    }
+    if (Status s = tx.commit(); !s.ok()) return s;
+    for (auto& m : rollups) m.clear();
+    return {};
+  }
   std::optional<Statement> upsert_label;
   std::optional<Statement> upsert_name;
   std::optional<Statement> upsert_mac;
@@ -194,12 +306,14 @@ struct Writer::State {
           .bind(4, h.packets_sent)
           .bind(5, h.bytes_sent);
       st.bind(6, h.packets_received).bind(7, h.bytes_received).bind(8, h.flows).bind(9, label(h.app));
+      roll_host(h, *id, label(h.app));
       if (st.step() != SQLITE_DONE) return db->error("upsert host_traffic_minute", ErrorCode::kIo);
     }
     for (const ProtocolBucket& p : b.protocols) {
       Statement& st = upsert_protocol;
       st.reset();
       st.bind(1, p.bucket_s).bind(2, int{p.ip_proto}).bind(3, p.packets).bind(4, p.bytes).bind(5, p.flows);
+      roll_protocol(p);
       if (st.step() != SQLITE_DONE) return db->error("upsert protocol_traffic_minute", ErrorCode::kIo);
     }
     for (const FlowRecord& f : b.flows) {
@@ -217,7 +331,10 @@ struct Writer::State {
       if (st.step() != SQLITE_DONE) return db->error("insert flow", ErrorCode::kIo);
     }
     if (Status s = store_names(b); !s.ok()) return s;
-    return tx.commit();
+    if (Status s = tx.commit(); !s.ok()) return s;
+    // A long live capture adds to the rollups as it goes rather than holding them all.
+    if (rollups[0].size() > 200'000) return store_rollups();
+    return {};
   }
 };
 
@@ -308,6 +425,7 @@ Status Writer::end_run(int64_t run_id, const CaptureStats& stats) {
   Status written = drain();
   std::lock_guard lock(s_->mu);
   if (Status seen = s_->store_seen(); !seen.ok() && written.ok()) written = seen;
+  if (Status rolled = s_->store_rollups(); !rolled.ok() && written.ok()) written = rolled;
   auto st = Statement::prepare(*s_->db, kUpdateRun);
   if (!st.ok()) return st.error();
   std::string status = written.ok() ? stats.status : "failed";

@@ -17,4 +17,14 @@ std::string format_utc(int64_t epoch_s);
 // relative to `now_s` ("90s", "30m", "24h", "7d", "2w"). All UTC.
 Result<int64_t> parse_time(std::string_view text, int64_t now_s);
 
+// Start of the UTC hour, day and calendar month holding `epoch_s`.
+int64_t hour_start(int64_t epoch_s);
+int64_t day_start(int64_t epoch_s);
+int64_t month_start(int64_t epoch_s);
+// The start of the month after the one starting at `month_start_s`.
+int64_t next_month(int64_t month_start_s);
+
+// Parses a step such as "5m", "1h", "1d" into seconds.
+Result<int64_t> parse_step(std::string_view text);
+
 }  // namespace netledger

@@ -15,6 +15,8 @@ enum class Kind : uint8_t {
   kBytes,  // an integer byte count: human units in tables, exact elsewhere
   kTime,   // UTC epoch seconds, integer or fractional
   kBool,
+  kRate,     // bits per second: human units in tables
+  kPercent,  // a share 0..100
 };
 
 struct Column {
@@ -34,20 +36,31 @@ struct Table {
   std::vector<std::string> notes;  // shown under a terminal table, e.g. how complete the data is
 };
 
-enum class Format : uint8_t { kTable, kCsv, kJson };
+// How times are shown: UTC unless a zone was asked for (stored times stay UTC).
+struct TimeZone {
+  bool local = false;  // true: the process's TZ, which --tz sets
+  std::string name = "UTC";
+};
 
-// Parses "table", "csv" or "json".
+enum class Format : uint8_t { kTable, kCsv, kJson, kMarkdown, kHtml };
+
+// Parses "table", "csv", "json", "markdown" or "html".
 bool parse_format(const std::string& text, Format& out);
 
-std::string render(const Table& t, Format f);
+std::string render(const Table& t, Format f, const TimeZone& tz = {});
 // Several tables as one document: one after another for people and CSV, one JSON
 // object with a member per table.
-std::string render(const std::vector<Table>& tables, Format f);
-std::string render_table(const Table& t);
+std::string render(const std::vector<Table>& tables, Format f, const TimeZone& tz = {});
+std::string render_table(const Table& t, const TimeZone& tz = {});
 std::string render_csv(const Table& t);
 std::string render_json(const Table& t);
 
 // 1536 -> "1.5 KiB"; exact below 1 KiB.
 std::string human_bytes(int64_t bytes);
+// 1.5e6 -> "1.5 Mb/s".
+std::string human_rate(double bits_per_s);
+// A cell as people read it (human units, UTC times), and as machines do (exact).
+std::string human_cell(const Cell& c, Kind k, const TimeZone& tz = {});
+std::string exact_cell(const Cell& c);
 
 }  // namespace netledger::report
