@@ -222,7 +222,7 @@ Result<Document> interfaces_document(const storage::Database& db, const ReportOp
       if (dev != nullptr && idx != nullptr && x.device == *dev && x.if_index == *idx) u = &x;
     }
     if (u == nullptr || u->samples == 0) {
-      for (int i = 0; i < 8; ++i) row.push_back(Cell{});
+      row.resize(row.size() + 8);
       continue;
     }
     double p95 = std::max(u->p95_in_bps, u->p95_out_bps);

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "netledger/core/time_format.hpp"
 #include "netledger/storage/maintenance.hpp"
 #include "statement.hpp"
 
@@ -13,11 +14,48 @@ int64_t sql_limit(size_t limit) {
   return limit == 0 ? -1 : static_cast<int64_t>(limit);
 }
 
-// "host_traffic" -> "host_traffic_hour" when hours are the finest data covering the range.
+// The rows for a range: from the finest table that covers it, except that the whole
+// coarser buckets inside the range are read from the next table up (a year of days is
+// read as the months in it plus the days at either end). Returns a FROM-clause source.
 Result<std::string> table_for(const Database& db, const char* base, TimeRange range) {
   auto res = covering_resolution(db, range.since_s);
   if (!res.ok()) return res.error();
-  return std::string(base) + "_" + resolution_name(*res);
+  const std::string fine = std::string(base) + "_" + resolution_name(*res);
+  if (*res == Resolution::kMonth) return fine;
+  if (range.since_s == INT64_MIN || range.until_s == INT64_MAX) {
+    // An open end stops where the data does.
+    auto st = Statement::prepare(db, ("SELECT min(bucket), max(bucket) FROM " + fine).c_str());
+    if (!st.ok()) return st.error();
+    if (st->step() != SQLITE_ROW || st->is_null(0)) return fine;
+    if (range.since_s == INT64_MIN) range.since_s = st->int_at(0);
+    if (range.until_s == INT64_MAX) range.until_s = st->int_at(1) + 1;
+  }
+  const auto up = static_cast<Resolution>(static_cast<int>(*res) + 1);
+  auto align_up = [&](int64_t t) {
+    switch (up) {
+      case Resolution::kHour: return hour_start(t + 3599);
+      case Resolution::kDay: return day_start(t + 86399);
+      default: return month_start(t) == t ? t : next_month(month_start(t));
+    }
+  };
+  auto align_down = [&](int64_t t) {
+    switch (up) {
+      case Resolution::kHour: return hour_start(t);
+      case Resolution::kDay: return day_start(t);
+      default: return month_start(t);
+    }
+  };
+  const int64_t lo = align_up(range.since_s);
+  const int64_t hi = align_down(range.until_s);
+  if (lo >= hi) return fine;
+  const std::string coarse = std::string(base) + "_" + resolution_name(up);
+  // Three ranges, each a plain range on the leading key column so each reads only its rows.
+  auto part = [](const std::string& table, int64_t from, int64_t to) {
+    return "SELECT * FROM " + table + " WHERE bucket >= " + std::to_string(from) + " AND bucket < " +
+           std::to_string(to);
+  };
+  return "(" + part(fine, range.since_s, lo) + " UNION ALL " + part(coarse, lo, hi) + " UNION ALL " +
+         part(fine, hi, range.until_s) + ")";
 }
 
 std::string with_table(std::string sql, const std::string& placeholder, const std::string& table) {
@@ -47,15 +85,17 @@ Result<std::vector<Row>> collect(const Database& db, const std::string& sql, Tim
 
 Result<std::vector<HostRow>> query_hosts(const Database& db, TimeRange range, size_t limit) {
   constexpr const char* kSql =
-      "SELECT h.address, sum(t.packets_sent), sum(t.bytes_sent), sum(t.packets_received), "
-      "sum(t.bytes_received), "
-      "sum(t.flows), min(t.bucket), max(t.bucket), "
+      // Aggregate first, then name: SQLite would evaluate per-host lookups for every row
+      // of an aggregate query, not once per host.
+      "WITH agg AS (SELECT t.host_id, sum(t.packets_sent) AS ps, sum(t.bytes_sent) AS bs, "
+      "sum(t.packets_received) AS pr, sum(t.bytes_received) AS br, sum(t.flows) AS fl, min(t.bucket) AS lo, "
+      "max(t.bucket) AS hi FROM HOST_TRAFFIC t WHERE t.bucket >= ?1 AND t.bucket < ?2 GROUP BY t.host_id "
+      "ORDER BY bs + br DESC LIMIT ?3) "
+      "SELECT h.address, a.ps, a.bs, a.pr, a.br, a.fl, a.lo, a.hi, "
       "(SELECT group_concat(name, ' ') FROM (SELECT name FROM host_names WHERE host_id = h.id "
       "GROUP BY name ORDER BY max(last_seen) DESC, name)), "
       "(SELECT mac FROM host_macs WHERE host_id = h.id ORDER BY last_seen DESC, mac LIMIT 1) "
-      "FROM HOST_TRAFFIC t JOIN hosts h ON h.id = t.host_id "
-      "WHERE t.bucket >= ?1 AND t.bucket < ?2 GROUP BY t.host_id "
-      "ORDER BY sum(t.bytes_sent) + sum(t.bytes_received) DESC, h.address LIMIT ?3";
+      "FROM agg a JOIN hosts h ON h.id = a.host_id ORDER BY a.bs + a.br DESC, h.address";
   auto table = table_for(db, "host_traffic", range);
   if (!table.ok()) return table.error();
   return collect<HostRow>(db, with_table(kSql, "HOST_TRAFFIC", *table), range, limit,

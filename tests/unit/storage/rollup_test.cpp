@@ -1,0 +1,179 @@
+// Rollups are exact: totals over any range equal the sum of the minute buckets they came
+// from, before and after folding and pruning; the 95th percentile per direction.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <random>
+
+#include "netledger/core/stats.hpp"
+#include "netledger/storage/database.hpp"
+#include "netledger/storage/maintenance.hpp"
+#include "netledger/storage/period_queries.hpp"
+#include "netledger/storage/queries.hpp"
+#include "netledger/storage/snmp_store.hpp"
+#include "netledger/storage/writer.hpp"
+#include "support/temp_dir.hpp"
+
+namespace netledger::storage {
+
+namespace {
+
+constexpr int64_t kStart = 1'767'139'200;  // 2025-12-31 00:00 UTC: the range crosses a month and a year
+constexpr int64_t kDays = 3;
+
+struct Totals {
+  uint64_t sent = 0;
+  uint64_t received = 0;
+};
+
+Totals sum_hosts(const Database& db, TimeRange r) {
+  auto rows = query_hosts(db, r, 0);
+  EXPECT_TRUE(rows.ok()) << rows.error().message;
+  Totals t;
+  for (const auto& h : *rows) {
+    t.sent += h.bytes_sent;
+    t.received += h.bytes_received;
+  }
+  return t;
+}
+
+// Three days of minute buckets for a few hosts, with an exact expected total per day.
+std::vector<uint64_t> fill(const std::string& path) {
+  auto db = Database::open(path, OpenMode::kReadWrite);
+  EXPECT_TRUE(db.ok());
+  auto w = Writer::open(std::move(*db));
+  EXPECT_TRUE(w.ok());
+  CaptureStats stats;
+  stats.kind = "replay";
+  stats.source = "synthetic";
+  auto run = (*w)->begin_run(stats);
+  EXPECT_TRUE(run.ok());
+  std::mt19937_64 rng(7);
+  std::vector<uint64_t> per_day(kDays, 0);
+  for (int64_t m = 0; m < kDays * 1440; m += 7) {  // every 7th minute: buckets land unevenly in hours
+    TrafficBatch b;
+    for (const char* a : {"192.0.2.1", "192.0.2.2", "2001:db8::5"}) {
+      HostBucket h;
+      h.bucket_s = kStart + m * 60;
+      h.host = *IpAddr::parse(a);
+      h.ip_proto = 17;
+      h.bytes_sent = rng() % 100000;
+      h.bytes_received = rng() % 100000;
+      h.packets_sent = 1;
+      h.packets_received = 1;
+      per_day[static_cast<size_t>(m / 1440)] += h.bytes_sent;
+      b.hosts.push_back(h);
+    }
+    b.protocols.push_back(ProtocolBucket{kStart + m * 60, 17, 3, 1000, 1});
+    EXPECT_TRUE((*w)->consume(std::move(b)).ok());
+  }
+  stats.status = "complete";
+  EXPECT_TRUE((*w)->end_run(*run, stats).ok());
+  return per_day;
+}
+
+}  // namespace
+
+TEST(Rollups, EveryResolutionHoldsTheSameTotalsBeforeAndAfterPruning) {
+  test::TempDir dir;
+  const std::string path = dir.file("r.db");
+  std::vector<uint64_t> per_day = fill(path);
+  uint64_t all = per_day[0] + per_day[1] + per_day[2];
+  auto db = Database::open(path, OpenMode::kReadWrite);
+  ASSERT_TRUE(db.ok());
+  const TimeRange everything{kStart, kStart + kDays * 86400};
+  EXPECT_EQ(sum_hosts(**db, everything).sent, all);
+  // The same totals read from each table directly.
+  for (const char* table :
+       {"host_traffic_minute", "host_traffic_hour", "host_traffic_day", "host_traffic_month"}) {
+    sqlite3_stmt* st = nullptr;
+    std::string sql = std::string("SELECT sum(bytes_sent) FROM ") + table;
+    ASSERT_EQ(sqlite3_prepare_v2((*db)->handle(), sql.c_str(), -1, &st, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_EQ(static_cast<uint64_t>(sqlite3_column_int64(st, 0)), all) << table;
+    sqlite3_finalize(st);
+  }
+  // Day 2 alone, a multi-hour range inside day 1.
+  EXPECT_EQ(sum_hosts(**db, TimeRange{kStart + 86400, kStart + 2 * 86400}).sent, per_day[1]);
+
+  // Prune minutes older than a day before the end, and hours older than two.
+  PruneOptions po;
+  po.now_s = kStart + kDays * 86400;
+  po.keep = {{"minute", 86400}, {"hour", 2 * 86400}};
+  auto pruned = prune(**db, po);
+  ASSERT_TRUE(pruned.ok()) << pruned.error().message;
+  EXPECT_GT(pruned->rows_deleted, 0);
+  auto res = covering_resolution(**db, kStart);
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(*res, Resolution::kDay);  // minutes and hours no longer reach back to the start
+  EXPECT_EQ(*covering_resolution(**db, kStart + 2 * 86400 + 60), Resolution::kMinute);
+  EXPECT_EQ(*covering_resolution(**db, kStart + 86400 + 60), Resolution::kHour);
+  EXPECT_EQ(sum_hosts(**db, everything).sent, all);
+  EXPECT_EQ(sum_hosts(**db, TimeRange{kStart + 86400, kStart + 2 * 86400}).sent, per_day[1]);
+  EXPECT_EQ(sum_hosts(**db, TimeRange{kStart + 2 * 86400, kStart + 3 * 86400}).sent, per_day[2]);
+
+  // Daily summary over the pruned range: each day's bytes (protocol rows: 1000 per bucket).
+  auto days = query_summary(**db, everything, false, 1, 0);
+  ASSERT_TRUE(days.ok());
+  ASSERT_EQ(days->size(), 3U);
+  uint64_t protocol_total = 0;
+  for (const auto& d : *days) protocol_total += d.bytes;
+  EXPECT_EQ(protocol_total, static_cast<uint64_t>((kDays * 1440 + 6) / 7) * 1000);
+  auto months = query_summary(**db, everything, true, 1, 0);
+  ASSERT_TRUE(months.ok());
+  EXPECT_EQ(months->size(), 2U);  // December 2025 and January 2026
+}
+
+TEST(Percentile95, DropsTheTopFivePercentAsBillingDoes) {
+  std::vector<double> s;
+  for (int i = 1; i <= 100; ++i) s.push_back(i);
+  EXPECT_EQ(percentile95(s), 95);  // 100 samples: the top 5 go, 95 is the largest left
+  std::vector<double> twenty;
+  for (int i = 20; i >= 1; --i) twenty.push_back(i * 10.0);
+  EXPECT_EQ(percentile95(twenty), 190);   // 20 samples: one dropped
+  EXPECT_EQ(percentile95({7, 3, 5}), 7);  // fewer than 20: nothing dropped
+  EXPECT_EQ(percentile95({}), 0);
+}
+
+TEST(Percentile95, PerDirectionFromStoredRates) {
+  test::TempDir dir;
+  auto db = Database::open(dir.file("p.db"), OpenMode::kReadWrite);
+  ASSERT_TRUE(db.ok());
+  SnmpStore store(std::move(*db));
+  // 40 five-minute samples: in = 1..40 Mb/s, out = 2 Mb/s except a burst of 2 at 100.
+  for (int i = 1; i <= 40; ++i) {
+    DeviceCycle c;
+    c.poll.device = "sw1";
+    c.poll.address = "192.0.2.9:161";
+    c.poll.reachable = true;
+    c.poll.polled_s = kStart + i * 300;
+    IfRow r;
+    r.if_index = 3;
+    r.name = "Gi0/3";
+    r.high_speed = 100;
+    c.poll.interfaces[3] = r;
+    IfRate rate;
+    rate.if_index = 3;
+    rate.at_s = kStart + i * 300;
+    rate.interval_s = 300;
+    rate.in_bps = i * 1e6;
+    rate.out_bps = (i == 10 || i == 30) ? 100e6 : 2e6;
+    c.rates.push_back(rate);
+    ASSERT_TRUE(store.store(c).ok());
+  }
+  auto db2 = Database::open(dir.file("p.db"), OpenMode::kReadOnly);
+  ASSERT_TRUE(db2.ok());
+  auto u = query_interface_usage(**db2, Filter{}, TimeRange{});
+  ASSERT_TRUE(u.ok()) << u.error().message;
+  ASSERT_EQ(u->size(), 1U);
+  const auto& x = (*u)[0];
+  EXPECT_EQ(x.samples, 40U);
+  // By hand: 40 samples, the top 2 dropped. In: 1..40 -> 38. Out: the two bursts go -> 2.
+  EXPECT_DOUBLE_EQ(x.p95_in_bps, 38e6);
+  EXPECT_DOUBLE_EQ(x.p95_out_bps, 2e6);
+  EXPECT_DOUBLE_EQ(x.max_out_bps, 100e6);
+  EXPECT_DOUBLE_EQ(x.avg_in_bps, 20.5e6);
+  EXPECT_EQ(x.speed_bps, 100'000'000);
+}
+
+}  // namespace netledger::storage
