@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Release, replays the bundled captures into one SQLite
-# file and prints a bandwidth report.
+# file, prints a bandwidth report and writes the HTML one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,10 +15,17 @@ rm -f "$db" "$db-wal" "$db-shm"
 echo
 "$bin" report hosts --db "$db" --top 15
 echo
+"$bin" report protocols --by app --db "$db"
+echo
 "$bin" report protocols --db "$db"
 echo
 "$bin" report flows --db "$db" --top 10
 echo
+"$bin" report host 10.99.0.2 --db "$db"
+echo
 "$bin" report runs --db "$db"
 echo
-echo "database: $db   (try: $bin report hosts --db $db --format json)"
+html=${DEMO_HTML:-build/demo.html}
+"$bin" report overview --db "$db" --output "$html"
+echo "database: $db   HTML report: $html"
+echo "(try: $bin report top --db $db --format json, or $bin report timeline --db $db --step 1m)"

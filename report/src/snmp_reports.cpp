@@ -116,14 +116,9 @@ Result<Table> interfaces_report(const storage::Database& db, const ReportOptions
                {"counter_width", "Bits", Kind::kCount, false},
                {"in_bps", "In b/s", Kind::kCount},
                {"out_bps", "Out b/s", Kind::kCount},
-               {"utilisation", "Util %", Kind::kText}};
+               {"utilisation", "Util", Kind::kPercent}};
   for (const auto& r : *rows) {
-    Cell util{};
-    if (r.utilisation) {
-      char buf[16];
-      std::snprintf(buf, sizeof buf, "%.1f", *r.utilisation * 100);
-      util = std::string(buf);
-    }
+    Cell util = r.utilisation ? Cell{*r.utilisation * 100} : Cell{};
     auto rate = [](const std::optional<double>& v) {
       return v ? Cell{static_cast<int64_t>(*v + 0.5)} : Cell{};
     };
