@@ -123,6 +123,7 @@ struct Writer::State {
   int64_t run_id = 0;
   std::vector<int64_t> labels;  // this run's label id -> labels.id
   RollMap rollups[3];           // hour, day, month: not yet added to their tables
+  int64_t rolled_hour = INT64_MIN;  // the hour of packet time the rollups were last stored in
   int64_t month_cache_in = INT64_MIN;
   int64_t month_cache_out = 0;
 
@@ -332,8 +333,16 @@ struct Writer::State {
     }
     if (Status s = store_names(b); !s.ok()) return s;
     if (Status s = tx.commit(); !s.ok()) return s;
-    // A long live capture adds to the rollups as it goes rather than holding them all.
-    if (rollups[0].size() > 200'000) return store_rollups();
+    // Rollups go to their tables at every new hour of packet time (and when they grow
+    // large), so a capture that is killed loses at most the hour in progress from them.
+    int64_t newest = INT64_MIN;
+    for (const HostBucket& h : b.hosts) newest = std::max(newest, h.bucket_s);
+    const bool new_hour = newest != INT64_MIN && hour_start(newest) > rolled_hour;
+    if (newest != INT64_MIN && rolled_hour == INT64_MIN) rolled_hour = hour_start(newest);
+    if (new_hour || rollups[0].size() > 200'000) {
+      rolled_hour = hour_start(newest);
+      return store_rollups();
+    }
     return {};
   }
 };
