@@ -58,8 +58,9 @@ walk=$(echo "$(date +%s.%N) - $start" | bc -l)
 
 rm -f "$work"/poll.db*
 start=$(date +%s.%N)
-"$nl" poll --db "$work/poll.db" --devices "$inv" --once >/dev/null || true
+"$nl" poll --db "$work/poll.db" --devices "$inv" --once > "$work/poll.txt" || true
 poll=$(echo "$(date +%s.%N) - $start" | bc -l)
+sort -t, -k4 -n "$work/poll.txt" | awk -F", " "{print \$NF, \$1}" | sort -n | tail -4 | sed "s/^/  slowest: /"
 ifs=$(sqlite3 "$work/poll.db" 'select count(*) from snmp_interfaces' 2>/dev/null || echo '?')
 
 printf '%-52s %8.2f s\n' "snmpbulkwalk, device after device (4 tables each)" "$walk"

@@ -19,6 +19,7 @@ inline const Oid kSysDescr = {1, 3, 6, 1, 2, 1, 1, 1, 0};
 inline const Oid kSysObjectId = {1, 3, 6, 1, 2, 1, 1, 2, 0};
 inline const Oid kSysUpTime = {1, 3, 6, 1, 2, 1, 1, 3, 0};
 inline const Oid kSysName = {1, 3, 6, 1, 2, 1, 1, 5, 0};
+inline const Oid kIfNumber = {1, 3, 6, 1, 2, 1, 2, 1, 0};
 inline const Oid kEngineBoots = {1, 3, 6, 1, 6, 3, 10, 2, 1, 2, 0};
 inline const Oid kEngineTime = {1, 3, 6, 1, 6, 3, 10, 2, 1, 3, 0};
 inline const Oid kHrSystemUptime = {1, 3, 6, 1, 2, 1, 25, 1, 1, 0};

@@ -259,7 +259,8 @@ class DevicePoller {
   bool system_group() {
     // SNMPv1 answers a GET with one missing object by failing it whole: ask v1 only
     // what every MIB-II agent has.
-    std::vector<Oid> wanted = {oids::kSysDescr, oids::kSysObjectId, oids::kSysUpTime, oids::kSysName};
+    std::vector<Oid> wanted = {oids::kSysDescr, oids::kSysObjectId, oids::kSysUpTime, oids::kSysName,
+                               oids::kIfNumber};
     if (t_.version != 1) {
       wanted.push_back(oids::kEngineBoots);
       wanted.push_back(oids::kEngineTime);
@@ -287,6 +288,7 @@ class DevicePoller {
       if (name == oids::kEngineBoots) d.engine_boots = val.unsigned_value();
       if (name == oids::kEngineTime) d.engine_time = val.unsigned_value();
       if (name == oids::kHrSystemUptime) d.hr_uptime = val.unsigned_value();
+      if (name == oids::kIfNumber) if_number_ = val.unsigned_value().value_or(0);
     }
     snmp_free_pdu(resp);
     return true;
@@ -308,6 +310,7 @@ class DevicePoller {
       p.push_back(static_cast<oid>(c));
       cols.push_back(Column{p, p, c, false});
     }
+    bool first_request = true;
     for (int guard = 0; guard < 100000; ++guard) {
       std::vector<Column*> active;
       for (Column& c : cols) {
@@ -319,9 +322,13 @@ class DevicePoller {
       netsnmp_pdu* pdu = snmp_pdu_create(bulk ? SNMP_MSG_GETBULK : SNMP_MSG_GETNEXT);
       if (bulk) {
         pdu->non_repeaters = 0;
-        // Keep one answer within what a UDP datagram comfortably carries.
-        pdu->max_repetitions =
-            std::max(1, std::min<int>(o_.bulk_rows, 1000 / static_cast<int>(active.size())));
+        // Keep one answer within what a UDP datagram comfortably carries, and ask for no
+        // more rows than the device said it has (ifNumber): each row past a column's end is
+        // a value the agent computes for nothing.
+        int rows = std::min<int>(o_.bulk_rows, 1000 / static_cast<int>(active.size()));
+        if (if_number_ > 0 && first_request) rows = std::min<int>(rows, static_cast<int>(if_number_) + 1);
+        pdu->max_repetitions = std::max(1, rows);
+        first_request = false;
       }
       for (Column* c : active) snmp_add_null_var(pdu, c->at.data(), c->at.size());
       netsnmp_pdu* resp = nullptr;
@@ -387,6 +394,7 @@ class DevicePoller {
   DevicePoll& out_;
   void* sess_ = nullptr;
   int64_t deadline_ms_ = 0;
+  uint64_t if_number_ = 0;  // ifNumber: how many ifTable rows the device has
 };
 
 }  // namespace
