@@ -112,6 +112,20 @@ Result<report::Document> build(const storage::Database& db, const ReportArgs& a,
     report::Document d;
     d.title = "Host " + a.address;
     d.tables = std::move(*tables);
+    // Its traffic over time, at the step asked for (1h by default).
+    report::ReportOptions t = o;
+    t.host = a.address;
+    t.by = "total";
+    auto over_time = report::timeline_document(db, t);
+    if (!over_time.ok()) return over_time.error();
+    for (auto& c : over_time->charts) {
+      c.title = "Traffic of " + a.address;
+      d.charts.push_back(std::move(c));
+    }
+    for (auto& tl : over_time->tables) {
+      tl.title = "Traffic over time";
+      d.tables.insert(d.tables.begin() + 1, std::move(tl));
+    }
     return d;
   }
   if (a.kind == "top") return report::top_document(db, o);

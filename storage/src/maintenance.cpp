@@ -115,6 +115,15 @@ Result<Resolution> covering_resolution(const Database& db, int64_t since_s) {
       if (r == resolution_name(static_cast<Resolution>(i))) pruned[i] = st->int_at(1);
     }
   }
+  // An open start means "from the oldest data": months are kept longest, so theirs is it.
+  if (since_s == INT64_MIN) {
+    auto oldest = Scalar::get(db,
+                              "SELECT min(m) FROM (SELECT min(bucket) AS m FROM host_traffic_month UNION ALL "
+                              "SELECT min(bucket) FROM protocol_traffic_month UNION ALL "
+                              "SELECT min(bucket) FROM if_traffic_month)");
+    if (!oldest.ok()) return oldest.error();
+    if (*oldest) since_s = **oldest;
+  }
   // The schema's "never pruned" mark is INT64_MIN + 1: an open start is covered by it.
   const int64_t since = std::max(since_s, INT64_MIN + 1);
   for (int i = 0; i < 3; ++i) {

@@ -121,8 +121,8 @@ struct Writer::State {
   };
   std::unordered_map<IpAddr, Seen, IpAddrHash> hosts;
   int64_t run_id = 0;
-  std::vector<int64_t> labels;  // this run's label id -> labels.id
-  RollMap rollups[3];           // hour, day, month: not yet added to their tables
+  std::vector<int64_t> labels;      // this run's label id -> labels.id
+  RollMap rollups[3];               // hour, day, month: not yet added to their tables
   int64_t rolled_hour = INT64_MIN;  // the hour of packet time the rollups were last stored in
   int64_t month_cache_in = INT64_MIN;
   int64_t month_cache_out = 0;
@@ -139,7 +139,7 @@ struct Writer::State {
   }
 
   void roll_host(const HostBucket& h, int64_t host_id, int64_t app_id) {
-    for (int r = 0; r < 3; ++r) {
+    for (int r = 0; r < 1; ++r) {
       RollSums& s = rollups[r][RollKey{rolled(r, h.bucket_s), host_id, h.ip_proto, app_id}];
       s.packets_sent += h.packets_sent;
       s.bytes_sent += h.bytes_sent;
@@ -149,7 +149,7 @@ struct Writer::State {
     }
   }
   void roll_protocol(const ProtocolBucket& p) {
-    for (int r = 0; r < 3; ++r) {
+    for (int r = 0; r < 1; ++r) {
       RollSums& s = rollups[r][RollKey{rolled(r, p.bucket_s), -1, p.ip_proto, 0}];
       s.packets_sent += p.packets;
       s.bytes_sent += p.bytes;
@@ -158,52 +158,56 @@ struct Writer::State {
   }
 
   // Adds the gathered rollups to their tables (one transaction).
+  // Adds the gathered hour sums to the hour table, and the same sums grouped by day and
+  // by month to theirs: staged in a temporary table, then three set-based upserts.
   Status store_rollups() {
+    if (rollups[0].empty()) return {};
     Transaction tx(*db);
     if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
+    if (Status s =
+            db->exec("CREATE TEMP TABLE IF NOT EXISTS roll_stage(bucket INTEGER, host_id INTEGER, "
+                     "ip_proto INTEGER, app_id INTEGER, ps INTEGER, bs INTEGER, pr INTEGER, br INTEGER, "
+                     "fl INTEGER); DELETE FROM roll_stage;");
+        !s.ok()) {
+      return s;
+    }
+    auto stage = Statement::prepare(*db, "INSERT INTO roll_stage VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    if (!stage.ok()) return stage.error();
+    for (const auto& [k, v] : rollups[0]) {
+      Statement& st = *stage;
+      st.reset();
+      st.bind(1, k.bucket).bind(2, k.host_id).bind(3, int{k.ip_proto}).bind(4, k.app_id);
+      st.bind(5, v.packets_sent).bind(6, v.bytes_sent).bind(7, v.packets_received).bind(8, v.bytes_received);
+      st.bind(9, v.flows);
+      if (st.step() != SQLITE_DONE) return db->error("stage rollups", ErrorCode::kIo);
+    }
+    // Hour buckets are whole hours: day and month starts are computed from them in SQL.
+    const char* bucket_of[3] = {"bucket", "bucket - ((bucket % 86400) + 86400) % 86400",
+                                "CAST(strftime('%s', bucket, 'unixepoch', 'start of month') AS INTEGER)"};
     for (int r = 0; r < 3; ++r) {
-      std::string res = kResolutions[r];
-      auto host = Statement::prepare(
-          *db,
-          ("INSERT INTO host_traffic_" + res +
-           "(bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, bytes_received, "
-           "flows) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO UPDATE SET "
-           "packets_sent = packets_sent + excluded.packets_sent, bytes_sent = bytes_sent + "
-           "excluded.bytes_sent, "
-           "packets_received = packets_received + excluded.packets_received, "
-           "bytes_received = bytes_received + excluded.bytes_received, flows = flows + excluded.flows")
-              .c_str());
-      if (!host.ok()) return host.error();
-      auto proto = Statement::prepare(
-          *db,
-          ("INSERT INTO protocol_traffic_" + res +
-           "(bucket, ip_proto, packets, bytes, flows) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
-           "packets = packets + excluded.packets, bytes = bytes + excluded.bytes, flows = flows + "
-           "excluded.flows")
-              .c_str());
-      if (!proto.ok()) return proto.error();
-      for (const auto& [k, v] : rollups[r]) {
-        Statement& st = k.host_id < 0 ? *proto : *host;
-        st.reset();
-        if (k.host_id < 0) {
-          st.bind(1, k.bucket)
-              .bind(2, int{k.ip_proto})
-              .bind(3, v.packets_sent)
-              .bind(4, v.bytes_sent)
-              .bind(5, v.flows);
-        } else {
-          st.bind(1, k.bucket).bind(2, k.host_id).bind(3, int{k.ip_proto}).bind(4, k.app_id);
-          st.bind(5, v.packets_sent)
-              .bind(6, v.bytes_sent)
-              .bind(7, v.packets_received)
-              .bind(8, v.bytes_received);
-          st.bind(9, v.flows);
-        }
-        if (st.step() != SQLITE_DONE) return db->error("upsert " + res + " rollup", ErrorCode::kIo);
-      }
+      const std::string res = kResolutions[r];
+      const std::string b = bucket_of[r];
+      std::string host_sql =
+          "INSERT INTO host_traffic_" + res +
+          "(bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, "
+          "bytes_received, flows) SELECT " +
+          b +
+          ", host_id, ip_proto, app_id, sum(ps), sum(bs), sum(pr), sum(br), sum(fl) FROM roll_stage "
+          "WHERE host_id >= 0 GROUP BY 1, 2, 3, 4 ON CONFLICT DO UPDATE SET "
+          "packets_sent = packets_sent + excluded.packets_sent, "
+          "bytes_sent = bytes_sent + excluded.bytes_sent, "
+          "packets_received = packets_received + excluded.packets_received, "
+          "bytes_received = bytes_received + excluded.bytes_received, flows = flows + excluded.flows";
+      std::string proto_sql = "INSERT INTO protocol_traffic_" + res +
+                              "(bucket, ip_proto, packets, bytes, flows) SELECT " + b +
+                              ", ip_proto, sum(ps), sum(bs), sum(fl) FROM roll_stage WHERE host_id < 0 "
+                              "GROUP BY 1, 2 ON CONFLICT DO UPDATE SET packets = packets + excluded.packets, "
+                              "bytes = bytes + excluded.bytes, flows = flows + excluded.flows";
+      if (Status s = db->exec(host_sql.c_str()); !s.ok()) return s;
+      if (Status s = db->exec(proto_sql.c_str()); !s.ok()) return s;
     }
     if (Status s = tx.commit(); !s.ok()) return s;
-    for (auto& m : rollups) m.clear();
+    rollups[0].clear();
     return {};
   }
   std::optional<Statement> upsert_label;
