@@ -37,7 +37,11 @@ class SnmpSim:
             shutil.chown(self.cache, "nobody", "nogroup")
             args += ["--process-user=nobody", "--process-group=nogroup"]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.__exit__(None, None, None)  # never leave an agent behind
+            raise
         return self
 
     def _wait_ready(self):
