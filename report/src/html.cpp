@@ -112,7 +112,15 @@ std::string time_chart(const Chart& c, const TimeZone& tz) {
   for (size_t s = 0; s < c.series.size(); ++s) {
     const auto& vals = c.series[s].values;
     const char* color = kPalette[s % 10];
-    if (c.type == Chart::Type::kStacked) {
+    if (c.type == Chart::Type::kStacked && n == 1) {
+      // One step: a stacked column, since an area needs two points.
+      double v = vals.empty() ? 0 : vals[0];
+      double y0 = y_at(base[0]);
+      double y1 = y_at(base[0] + v);
+      svg += "<rect class=\"area\" fill=\"" + std::string(color) + "\" x=\"" + num(x_at(0) - 30) + "\" y=\"" +
+             num(y1) + "\" width=\"60\" height=\"" + num(std::max(0.0, y0 - y1)) + "\"/>";
+      base[0] += v;
+    } else if (c.type == Chart::Type::kStacked) {
       std::string pts;
       for (size_t i = 0; i < n; ++i)
         pts += num(x_at(i)) + "," + num(y_at(base[i] + (i < vals.size() ? vals[i] : 0))) + " ";
