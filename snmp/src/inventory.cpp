@@ -13,9 +13,9 @@ Error bad(const std::string& path, const std::string& where, const std::string& 
   return make_error(ErrorCode::kInvalidArgument, path + ": " + where + ": " + what);
 }
 
-// A secret from `key`, or from the environment variable named by `key_env`.
-Status secret(const toml::table& dev, const toml::table* defaults, const std::string& key, std::string& out,
-              const std::string& path, const std::string& where) {
+// A secret from `key`, or from the environment variable named by `key_env` (empty
+// when that variable is unset; the caller says which secret is missing).
+void secret(const toml::table& dev, const toml::table* defaults, const std::string& key, std::string& out) {
   auto look = [&](const toml::table* t) -> bool {
     if (t == nullptr) return false;
     if (auto v = (*t)[key].value<std::string>()) {
@@ -34,9 +34,6 @@ Status secret(const toml::table& dev, const toml::table* defaults, const std::st
     return false;
   };
   if (!look(&dev)) look(defaults);
-  (void)path;
-  (void)where;
-  return {};
 }
 
 Status thresholds(const toml::table& t, Thresholds& th, const std::string& path, const std::string& where) {
@@ -161,11 +158,9 @@ Result<std::vector<Target>> load_inventory(const std::string& path) {
     t.timeout_s = get("timeout").value<double>().value_or(t.timeout_s);
     t.retries = static_cast<int>(get("retries").value<int64_t>().value_or(t.retries));
     t.interval_s = get("interval").value<int64_t>().value_or(t.interval_s);
-    if (Status s = secret(*dev, defaults, "community", t.community, path, where); !s.ok()) return s.error();
-    if (Status s = secret(*dev, defaults, "auth_password", t.auth_password, path, where); !s.ok())
-      return s.error();
-    if (Status s = secret(*dev, defaults, "priv_password", t.priv_password, path, where); !s.ok())
-      return s.error();
+    secret(*dev, defaults, "community", t.community);
+    secret(*dev, defaults, "auth_password", t.auth_password);
+    secret(*dev, defaults, "priv_password", t.priv_password);
     if (t.version == 3) {
       if (t.user.empty()) return bad(path, where, "SNMPv3 needs a user");
       if (t.level != "noAuthNoPriv" && t.level != "authNoPriv" && t.level != "authPriv") {

@@ -140,7 +140,6 @@ std::optional<uint64_t> delta(uint64_t now, uint64_t prev, int width, double dt,
   if (width != 32) return std::nullopt;            // Counter64 going back: a reset
   uint64_t d = static_cast<uint32_t>(now - prev);  // one wrap, exactly
   if (max_per_s > 0 && static_cast<double>(d) > static_cast<double>(max_per_s) * dt) return std::nullopt;
-  (void)kTwo32;
   return d;
 }
 
@@ -426,10 +425,8 @@ DeviceCycle evaluate(const Target& target, DevicePoll poll, const Memory& memory
   auto uptime = p.info.uptime_s();
   bool reset = false;
   if (dm.has_sample && uptime) {
-    const double elapsed = static_cast<double>(p.mono_ms - dm.mono_ms) / 1000.0;
     reset = *uptime + 1 < dm.uptime_s ||
             (p.info.engine_boots && *p.info.engine_boots > dm.boots && dm.boots != 0);
-    (void)elapsed;
   }
   event(c, dm.rules, "DV1", reset, 0, "",
         "uptime " + std::to_string(uptime.value_or(0)) + " s, earlier " + std::to_string(dm.uptime_s) + " s",

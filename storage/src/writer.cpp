@@ -72,10 +72,6 @@ using RollMap = std::unordered_map<RollKey, RollSums, RollKeyHash>;
 
 constexpr const char* kResolutions[3] = {"hour", "day", "month"};
 
-int64_t roll_bucket(int r, int64_t minute) {
-  return r == 0 ? hour_start(minute) : r == 1 ? day_start(minute) : month_start(minute);
-}
-
 std::string mac_text(const std::array<uint8_t, 6>& m) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
@@ -122,46 +118,29 @@ struct Writer::State {
   std::unordered_map<IpAddr, Seen, IpAddrHash> hosts;
   int64_t run_id = 0;
   std::vector<int64_t> labels;      // this run's label id -> labels.id
-  RollMap rollups[3];               // hour, day, month: not yet added to their tables
+  RollMap rollups;                  // hour sums not yet added to the rollup tables
   int64_t rolled_hour = INT64_MIN;  // the hour of packet time the rollups were last stored in
-  int64_t month_cache_in = INT64_MIN;
-  int64_t month_cache_out = 0;
-
-  int64_t rolled(int r, int64_t minute) {
-    if (r != 2) return roll_bucket(r, minute);
-    // Month starts need a calendar: cached per day, as buckets come in order.
-    int64_t day = day_start(minute);
-    if (day != month_cache_in) {
-      month_cache_in = day;
-      month_cache_out = month_start(day);
-    }
-    return month_cache_out;
-  }
 
   void roll_host(const HostBucket& h, int64_t host_id, int64_t app_id) {
-    for (int r = 0; r < 1; ++r) {
-      RollSums& s = rollups[r][RollKey{rolled(r, h.bucket_s), host_id, h.ip_proto, app_id}];
-      s.packets_sent += h.packets_sent;
-      s.bytes_sent += h.bytes_sent;
-      s.packets_received += h.packets_received;
-      s.bytes_received += h.bytes_received;
-      s.flows += h.flows;
-    }
+    RollSums& s = rollups[RollKey{hour_start(h.bucket_s), host_id, h.ip_proto, app_id}];
+    s.packets_sent += h.packets_sent;
+    s.bytes_sent += h.bytes_sent;
+    s.packets_received += h.packets_received;
+    s.bytes_received += h.bytes_received;
+    s.flows += h.flows;
   }
   void roll_protocol(const ProtocolBucket& p) {
-    for (int r = 0; r < 1; ++r) {
-      RollSums& s = rollups[r][RollKey{rolled(r, p.bucket_s), -1, p.ip_proto, 0}];
-      s.packets_sent += p.packets;
-      s.bytes_sent += p.bytes;
-      s.flows += p.flows;
-    }
+    RollSums& s = rollups[RollKey{hour_start(p.bucket_s), -1, p.ip_proto, 0}];
+    s.packets_sent += p.packets;
+    s.bytes_sent += p.bytes;
+    s.flows += p.flows;
   }
 
   // Adds the gathered rollups to their tables (one transaction).
   // Adds the gathered hour sums to the hour table, and the same sums grouped by day and
   // by month to theirs: staged in a temporary table, then three set-based upserts.
   Status store_rollups() {
-    if (rollups[0].empty()) return {};
+    if (rollups.empty()) return {};
     Transaction tx(*db);
     if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
     if (Status s =
@@ -173,7 +152,7 @@ struct Writer::State {
     }
     auto stage = Statement::prepare(*db, "INSERT INTO roll_stage VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     if (!stage.ok()) return stage.error();
-    for (const auto& [k, v] : rollups[0]) {
+    for (const auto& [k, v] : rollups) {
       Statement& st = *stage;
       st.reset();
       st.bind(1, k.bucket).bind(2, k.host_id).bind(3, int{k.ip_proto}).bind(4, k.app_id);
@@ -207,7 +186,7 @@ struct Writer::State {
       if (Status s = db->exec(proto_sql.c_str()); !s.ok()) return s;
     }
     if (Status s = tx.commit(); !s.ok()) return s;
-    rollups[0].clear();
+    rollups.clear();
     return {};
   }
   std::optional<Statement> upsert_label;
@@ -343,7 +322,7 @@ struct Writer::State {
     for (const HostBucket& h : b.hosts) newest = std::max(newest, h.bucket_s);
     const bool new_hour = newest != INT64_MIN && hour_start(newest) > rolled_hour;
     if (newest != INT64_MIN && rolled_hour == INT64_MIN) rolled_hour = hour_start(newest);
-    if (new_hour || rollups[0].size() > 200'000) {
+    if (new_hour || rollups.size() > 200'000) {
       rolled_hour = hour_start(newest);
       return store_rollups();
     }
