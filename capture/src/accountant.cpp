@@ -1,5 +1,7 @@
 #include "netledger/capture/accountant.hpp"
 
+#include <functional>
+#include <string_view>
 #include <utility>
 
 #include "classify/names.hpp"
@@ -22,7 +24,6 @@ int64_t floor_div(int64_t a, int64_t b) {
 
 Accountant::Accountant(AccountantOptions options, TrafficSink& sink)
     : opt_(options), sink_(sink), table_(options.max_flows), classifier_(Classifier::Options{options.dpi}) {
-  hosts_.reserve(4096);
   batch_.flows.reserve(opt_.flows_per_batch);
 }
 
@@ -137,23 +138,26 @@ void Accountant::learn_names(int64_t ts_us, const DecodedPacket& pkt) {
   found_macs_.clear();
 }
 
+// A 64-bit fingerprint of a host and what was learned about it, for the per-bucket
+// "already sent" set: a collision would hold back one sighting for one bucket.
+uint64_t Accountant::fingerprint(const IpAddr& host, char kind, std::string_view what) {
+  uint64_t h = std::hash<std::string_view>{}(what);
+  h ^= IpAddrHash{}(host) + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+  h = (h ^ static_cast<uint8_t>(kind)) * 0xBF58476D1CE4E5B9ULL;
+  return h ^ (h >> 31);
+}
+
 void Accountant::learn(HostName&& n) {
-  if (n.name.empty() || IpAddr::parse(n.name)) return;  // an address is not a name
-  std::string key(reinterpret_cast<const char*>(n.host.bytes().data()), 16);
-  key.push_back(static_cast<char>(n.host.family()));
-  key.push_back(static_cast<char>(n.source));
-  key += n.name;
-  if (!learned_.insert(std::move(key)).second) return;
+  if (n.name.empty()) return;
+  if (!learned_.insert(fingerprint(n.host, static_cast<char>(n.source), n.name))) return;
+  if (IpAddr::parse(n.name)) return;  // an address is not a name
   batch_.names.push_back(std::move(n));
 }
 
 void Accountant::learn(const HostMac& m) {
   if (m.host.empty() || m.host.is_unspecified()) return;
-  std::string key(reinterpret_cast<const char*>(m.host.bytes().data()), 16);
-  key.push_back(static_cast<char>(m.host.family()));
-  key.push_back('M');
-  key.append(reinterpret_cast<const char*>(m.mac.data()), 6);
-  if (!learned_.insert(std::move(key)).second) return;
+  std::string_view mac(reinterpret_cast<const char*>(m.mac.data()), m.mac.size());
+  if (!learned_.insert(fingerprint(m.host, 'M', mac))) return;
   batch_.macs.push_back(m);
 }
 
@@ -200,8 +204,9 @@ void Accountant::flush_flow(Flow& f) {
   f.dirty = false;
   if (f.pending_packets[0] == 0 && f.pending_packets[1] == 0 && f.counted) return;
   const auto [client, server] = endpoints(f);
+  hosts_.make_room(2);  // both ends' counters stay where they are while both are charged
   auto charge = [&](const IpAddr& host, int sent_dir) {
-    HostBucket& h = hosts_[HostKey{host, f.key.ip_proto, f.app.app}];
+    HostBucket& h = hosts_.at(host, f.key.ip_proto, f.app.app);
     h.packets_sent += f.pending_packets[sent_dir];
     h.bytes_sent += f.pending_bytes[sent_dir];
     h.packets_received += f.pending_packets[1 - sent_dir];
@@ -284,13 +289,10 @@ bool Accountant::roll_bucket() {
 bool Accountant::emit(bool with_buckets) {
   if (with_buckets) {
     batch_.hosts.reserve(hosts_.size());
-    for (auto& [key, h] : hosts_) {
+    hosts_.for_each([&](HostBucket& h) {
       h.bucket_s = bucket_s_;
-      h.host = key.host;
-      h.ip_proto = key.ip_proto;
-      h.app = key.app;
       batch_.hosts.push_back(h);
-    }
+    });
     hosts_.clear();
     for (size_t p = 0; p < protocols_.size(); ++p) {
       const ProtoCounters& c = protocols_[p];
@@ -303,7 +305,7 @@ bool Accountant::emit(bool with_buckets) {
   }
   classifier_.take_new_labels(batch_.labels);
   if (batch_.empty()) return true;
-  status_ = sink_.consume(std::exchange(batch_, TrafficBatch{}));
+  status_ = sink_.consume(std::exchange(batch_, sink_.spare()));
   batch_.flows.reserve(opt_.flows_per_batch);
   return status_.ok();
 }

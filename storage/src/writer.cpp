@@ -1,11 +1,14 @@
 #include "netledger/storage/writer.hpp"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -40,11 +43,11 @@ constexpr const char* kInsertFlow =
 constexpr const char* kUpsertLabel =
     "INSERT INTO labels(name) VALUES(?1) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id";
 constexpr const char* kUpsertName =
-    "INSERT INTO host_names(host_id, name, source, first_seen, last_seen) VALUES(?1, ?2, ?3, ?4, ?4) "
+    "INSERT INTO host_names(host_id, name, source, first_seen, last_seen) VALUES(?1, ?2, ?3, ?4, ?5) "
     "ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
     "last_seen = max(last_seen, excluded.last_seen)";
 constexpr const char* kUpsertMac =
-    "INSERT INTO host_macs(host_id, mac, first_seen, last_seen) VALUES(?1, ?2, ?3, ?3) "
+    "INSERT INTO host_macs(host_id, mac, first_seen, last_seen) VALUES(?1, ?2, ?3, ?4) "
     "ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
     "last_seen = max(last_seen, excluded.last_seen)";
 
@@ -69,6 +72,10 @@ struct RollSums {
   uint64_t packets_sent = 0, bytes_sent = 0, packets_received = 0, bytes_received = 0, flows = 0;
 };
 using RollMap = std::unordered_map<RollKey, RollSums, RollKeyHash>;
+
+// Hour sums held before they are written early (a capture with this many host,
+// protocol and application pairs in one hour writes them more than once that hour).
+constexpr size_t kRollupCap = 500'000;
 
 constexpr const char* kResolutions[3] = {"hour", "day", "month"};
 
@@ -136,57 +143,80 @@ struct Writer::State {
     s.flows += p.flows;
   }
 
-  // Adds the gathered rollups to their tables (one transaction).
   // Adds the gathered hour sums to the hour table, and the same sums grouped by day and
-  // by month to theirs: staged in a temporary table, then three set-based upserts.
+  // by month to theirs, in one transaction. Rows go in key order, so each upsert lands
+  // next to the one before it in the table's b-tree.
   Status store_rollups() {
-    if (rollups.empty()) return {};
+    if (rollups.empty() && name_seen.empty() && mac_seen.empty()) return {};
     Transaction tx(*db);
     if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
-    if (Status s =
-            db->exec("CREATE TEMP TABLE IF NOT EXISTS roll_stage(bucket INTEGER, host_id INTEGER, "
-                     "ip_proto INTEGER, app_id INTEGER, ps INTEGER, bs INTEGER, pr INTEGER, br INTEGER, "
-                     "fl INTEGER); DELETE FROM roll_stage;");
-        !s.ok()) {
-      return s;
-    }
-    auto stage = Statement::prepare(*db, "INSERT INTO roll_stage VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    if (!stage.ok()) return stage.error();
-    for (const auto& [k, v] : rollups) {
-      Statement& st = *stage;
-      st.reset();
-      st.bind(1, k.bucket).bind(2, k.host_id).bind(3, int{k.ip_proto}).bind(4, k.app_id);
-      st.bind(5, v.packets_sent).bind(6, v.bytes_sent).bind(7, v.packets_received).bind(8, v.bytes_received);
-      st.bind(9, v.flows);
-      if (st.step() != SQLITE_DONE) return db->error("stage rollups", ErrorCode::kIo);
-    }
-    // Hour buckets are whole hours: day and month starts are computed from them in SQL.
-    const char* bucket_of[3] = {"bucket", "bucket - ((bucket % 86400) + 86400) % 86400",
-                                "CAST(strftime('%s', bucket, 'unixepoch', 'start of month') AS INTEGER)"};
-    for (int r = 0; r < 3; ++r) {
-      const std::string res = kResolutions[r];
-      const std::string b = bucket_of[r];
-      std::string host_sql =
-          "INSERT INTO host_traffic_" + res +
-          "(bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, "
-          "bytes_received, flows) SELECT " +
-          b +
-          ", host_id, ip_proto, app_id, sum(ps), sum(bs), sum(pr), sum(br), sum(fl) FROM roll_stage "
-          "WHERE host_id >= 0 GROUP BY 1, 2, 3, 4 ON CONFLICT DO UPDATE SET "
-          "packets_sent = packets_sent + excluded.packets_sent, "
-          "bytes_sent = bytes_sent + excluded.bytes_sent, "
-          "packets_received = packets_received + excluded.packets_received, "
-          "bytes_received = bytes_received + excluded.bytes_received, flows = flows + excluded.flows";
-      std::string proto_sql = "INSERT INTO protocol_traffic_" + res +
-                              "(bucket, ip_proto, packets, bytes, flows) SELECT " + b +
-                              ", ip_proto, sum(ps), sum(bs), sum(fl) FROM roll_stage WHERE host_id < 0 "
-                              "GROUP BY 1, 2 ON CONFLICT DO UPDATE SET packets = packets + excluded.packets, "
-                              "bytes = bytes + excluded.bytes, flows = flows + excluded.flows";
-      if (Status s = db->exec(host_sql.c_str()); !s.ok()) return s;
-      if (Status s = db->exec(proto_sql.c_str()); !s.ok()) return s;
-    }
-    if (Status s = tx.commit(); !s.ok()) return s;
+    if (Status s = store_sightings(); !s.ok()) return s;
+    std::vector<std::pair<RollKey, RollSums>> rows(rollups.begin(), rollups.end());
     rollups.clear();
+    for (int r = 0; r < 3; ++r) {
+      for (auto& row : rows) {
+        if (r == 1) row.first.bucket = day_start(row.first.bucket);
+        if (r == 2) row.first.bucket = month_start(row.first.bucket);
+      }
+      std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+        const RollKey& x = a.first;
+        const RollKey& y = b.first;
+        return std::tie(x.bucket, x.host_id, x.ip_proto, x.app_id) <
+               std::tie(y.bucket, y.host_id, y.ip_proto, y.app_id);
+      });
+      // Rows that now share a key (hours of one day, days of one month) are summed.
+      size_t out = 0;
+      for (size_t i = 0; i < rows.size(); ++i) {
+        if (out > 0 && rows[out - 1].first == rows[i].first) {
+          RollSums& a = rows[out - 1].second;
+          const RollSums& b = rows[i].second;
+          a.packets_sent += b.packets_sent;
+          a.bytes_sent += b.bytes_sent;
+          a.packets_received += b.packets_received;
+          a.bytes_received += b.bytes_received;
+          a.flows += b.flows;
+        } else {
+          rows[out++] = rows[i];
+        }
+      }
+      rows.resize(out);
+      if (Status s = upsert_rollups(kResolutions[r], rows); !s.ok()) return s;
+    }
+    return tx.commit();
+  }
+
+  Status upsert_rollups(const std::string& res, const std::vector<std::pair<RollKey, RollSums>>& rows) {
+    auto host = Statement::prepare(
+        *db, ("INSERT INTO host_traffic_" + res +
+              "(bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, "
+              "bytes_received, flows) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO UPDATE SET "
+              "packets_sent = packets_sent + excluded.packets_sent, "
+              "bytes_sent = bytes_sent + excluded.bytes_sent, "
+              "packets_received = packets_received + excluded.packets_received, "
+              "bytes_received = bytes_received + excluded.bytes_received, flows = flows + excluded.flows")
+                 .c_str());
+    if (!host.ok()) return host.error();
+    auto proto = Statement::prepare(
+        *db,
+        ("INSERT INTO protocol_traffic_" + res +
+         "(bucket, ip_proto, packets, bytes, flows) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
+         "packets = packets + excluded.packets, bytes = bytes + excluded.bytes, "
+         "flows = flows + excluded.flows")
+            .c_str());
+    if (!proto.ok()) return proto.error();
+    for (const auto& [k, v] : rows) {
+      Statement& st = k.host_id < 0 ? *proto : *host;
+      st.reset();
+      if (k.host_id < 0) {
+        st.bind(1, k.bucket).bind(2, int{k.ip_proto}).bind(3, v.packets_sent).bind(4, v.bytes_sent);
+        st.bind(5, v.flows);
+      } else {
+        st.bind(1, k.bucket).bind(2, k.host_id).bind(3, int{k.ip_proto}).bind(4, k.app_id);
+        st.bind(5, v.packets_sent).bind(6, v.bytes_sent).bind(7, v.packets_received);
+        st.bind(8, v.bytes_received).bind(9, v.flows);
+      }
+      if (st.step() != SQLITE_DONE) return db->error("upsert " + res + " rollups", ErrorCode::kIo);
+    }
     return {};
   }
   std::optional<Statement> upsert_label;
@@ -198,6 +228,7 @@ struct Writer::State {
   std::condition_variable not_empty;
   std::condition_variable idle;
   std::deque<TrafficBatch> queue;
+  std::vector<TrafficBatch> spares;  // stored batches, emptied, for the producer to refill
   size_t depth = 8;
   bool busy = false;
   bool stopping = false;
@@ -225,6 +256,8 @@ struct Writer::State {
 
   // Writes the first/last seen times gathered in memory.
   Status store_seen() {
+    Transaction tx(*db);
+    if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
     auto st = Statement::prepare(
         *db,
         "UPDATE hosts SET first_seen = min(first_seen, ?2), last_seen = max(last_seen, ?3) "
@@ -237,7 +270,7 @@ struct Writer::State {
       if (st->step() != SQLITE_DONE) return db->error("update hosts", ErrorCode::kIo);
       s.dirty = false;
     }
-    return {};
+    return tx.commit();
   }
 
   int64_t label(LabelId id) const { return id < labels.size() ? labels[id] : 0; }
@@ -255,42 +288,139 @@ struct Writer::State {
     return {};
   }
 
+  // A name or MAC is written when first seen; later sightings only move its first- and
+  // last-seen times, which are kept here and written with the rollups (each hour of
+  // packet time and at the run's end). The caches are emptied then: they hold one hour.
+  struct Sighting {
+    int64_t first_s = 0;
+    int64_t last_s = 0;
+    bool dirty = false;
+    // True when the sighting is new (and must be written now).
+    static bool add(Sighting& s, bool added, int64_t t) {
+      if (added) {
+        s = Sighting{t, t, false};
+        return true;
+      }
+      if (t < s.first_s || t > s.last_s) {
+        s.first_s = std::min(s.first_s, t);
+        s.last_s = std::max(s.last_s, t);
+        s.dirty = true;
+      }
+      return false;
+    }
+  };
+  struct NameKey {
+    int64_t host_id;
+    NameSource source;
+    std::string name;
+    friend bool operator==(const NameKey&, const NameKey&) = default;
+  };
+  struct NameKeyHash {
+    size_t operator()(const NameKey& k) const noexcept {
+      return std::hash<std::string>{}(k.name) ^ (static_cast<size_t>(k.host_id) * 0x9E3779B97F4A7C15ULL) ^
+             static_cast<size_t>(k.source);
+    }
+  };
+  struct MacKey {
+    int64_t host_id;
+    std::array<uint8_t, 6> mac;
+    friend bool operator==(const MacKey&, const MacKey&) = default;
+  };
+  struct MacKeyHash {
+    size_t operator()(const MacKey& k) const noexcept {
+      uint64_t m = 0;
+      for (uint8_t b : k.mac) m = (m << 8) | b;
+      return static_cast<size_t>((m ^ static_cast<uint64_t>(k.host_id) * 0xBF58476D1CE4E5B9ULL) *
+                                 0x9E3779B97F4A7C15ULL);
+    }
+  };
+  std::unordered_map<NameKey, Sighting, NameKeyHash> name_seen;
+  std::unordered_map<MacKey, Sighting, MacKeyHash> mac_seen;
+
+  Status upsert_name_row(const NameKey& k, const Sighting& s) {
+    Statement& st = *upsert_name;
+    st.reset();
+    st.bind(1, k.host_id).bind(2, k.name).bind(3, name_source_name(k.source)).bind(4, s.first_s);
+    st.bind(5, s.last_s);
+    if (st.step() != SQLITE_DONE) return db->error("upsert host_names", ErrorCode::kIo);
+    return {};
+  }
+  Status upsert_mac_row(const MacKey& k, const Sighting& s) {
+    Statement& st = *upsert_mac;
+    st.reset();
+    st.bind(1, k.host_id).bind(2, mac_text(k.mac)).bind(3, s.first_s).bind(4, s.last_s);
+    if (st.step() != SQLITE_DONE) return db->error("upsert host_macs", ErrorCode::kIo);
+    return {};
+  }
+
   Status store_names(const TrafficBatch& b) {
     for (const HostName& n : b.names) {
       auto id = host_id(n.host, n.seen_s - n.seen_s % 60);
       if (!id.ok()) return id.error();
-      Statement& st = *upsert_name;
-      st.reset();
-      st.bind(1, *id).bind(2, n.name).bind(3, name_source_name(n.source)).bind(4, n.seen_s);
-      if (st.step() != SQLITE_DONE) return db->error("upsert host_names", ErrorCode::kIo);
+      auto [it, added] = name_seen.try_emplace(NameKey{*id, n.source, n.name});
+      if (!Sighting::add(it->second, added, n.seen_s)) continue;
+      if (Status s = upsert_name_row(it->first, it->second); !s.ok()) return s;
     }
     for (const HostMac& m : b.macs) {
       auto id = host_id(m.host, m.seen_s - m.seen_s % 60);
       if (!id.ok()) return id.error();
-      Statement& st = *upsert_mac;
-      st.reset();
-      st.bind(1, *id).bind(2, mac_text(m.mac)).bind(3, m.seen_s);
-      if (st.step() != SQLITE_DONE) return db->error("upsert host_macs", ErrorCode::kIo);
+      auto [it, added] = mac_seen.try_emplace(MacKey{*id, m.mac});
+      if (!Sighting::add(it->second, added, m.seen_s)) continue;
+      if (Status s = upsert_mac_row(it->first, it->second); !s.ok()) return s;
     }
     return {};
   }
+
+  // Writes the times the caches moved since the rows were written, and empties them.
+  Status store_sightings() {
+    for (const auto& [k, s] : name_seen) {
+      if (!s.dirty) continue;
+      if (Status st = upsert_name_row(k, s); !st.ok()) return st;
+    }
+    for (const auto& [k, s] : mac_seen) {
+      if (!s.dirty) continue;
+      if (Status st = upsert_mac_row(k, s); !st.ok()) return st;
+    }
+    name_seen.clear();
+    mac_seen.clear();
+    return {};
+  }
+
+  struct MinuteRow {
+    int64_t bucket_s;
+    int64_t host_id;
+    uint8_t ip_proto;
+    int64_t app_id;
+    const HostBucket* bucket;
+  };
+  std::vector<MinuteRow> order;  // reused by every batch
 
   Status store(const TrafficBatch& b) {
     Transaction tx(*db);
     if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
     if (Status s = store_labels(b); !s.ok()) return s;
+    // Rows go in the table's key order, so each upsert lands beside the one before.
+    order.clear();
     for (const HostBucket& h : b.hosts) {
       auto id = host_id(h.host, h.bucket_s);
       if (!id.ok()) return id.error();
+      order.push_back(MinuteRow{h.bucket_s, *id, h.ip_proto, label(h.app), &h});
+    }
+    std::sort(order.begin(), order.end(), [](const MinuteRow& x, const MinuteRow& y) {
+      return std::tie(x.bucket_s, x.host_id, x.ip_proto, x.app_id) <
+             std::tie(y.bucket_s, y.host_id, y.ip_proto, y.app_id);
+    });
+    for (const MinuteRow& row : order) {
+      const HostBucket& h = *row.bucket;
       Statement& st = upsert_host_traffic;
       st.reset();
       st.bind(1, h.bucket_s)
-          .bind(2, *id)
+          .bind(2, row.host_id)
           .bind(3, int{h.ip_proto})
           .bind(4, h.packets_sent)
           .bind(5, h.bytes_sent);
-      st.bind(6, h.packets_received).bind(7, h.bytes_received).bind(8, h.flows).bind(9, label(h.app));
-      roll_host(h, *id, label(h.app));
+      st.bind(6, h.packets_received).bind(7, h.bytes_received).bind(8, h.flows).bind(9, row.app_id);
+      roll_host(h, row.host_id, row.app_id);
       if (st.step() != SQLITE_DONE) return db->error("upsert host_traffic_minute", ErrorCode::kIo);
     }
     for (const ProtocolBucket& p : b.protocols) {
@@ -322,7 +452,7 @@ struct Writer::State {
     for (const HostBucket& h : b.hosts) newest = std::max(newest, h.bucket_s);
     const bool new_hour = newest != INT64_MIN && hour_start(newest) > rolled_hour;
     if (newest != INT64_MIN && rolled_hour == INT64_MIN) rolled_hour = hour_start(newest);
-    if (new_hour || rollups.size() > 200'000) {
+    if (new_hour || rollups.size() > kRollupCap) {
       rolled_hour = hour_start(newest);
       return store_rollups();
     }
@@ -355,7 +485,10 @@ Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, size_
 }
 
 Writer::Writer(std::unique_ptr<State> state) : s_(std::move(state)) {
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "netledger-write");  // as top -H and perf show it
+    loop();
+  });
 }
 
 Writer::~Writer() {
@@ -378,7 +511,9 @@ void Writer::loop() {
     lock.unlock();
     s_->not_full.notify_one();
     Status st = s_->failure.ok() ? s_->store(batch) : Status{};
+    batch.clear();
     lock.lock();
+    if (s_->spares.size() < 2) s_->spares.push_back(std::move(batch));
     if (!st.ok() && s_->failure.ok()) s_->failure = st;
     s_->busy = false;
     if (s_->queue.empty()) s_->idle.notify_all();
@@ -393,6 +528,14 @@ Status Writer::consume(TrafficBatch&& batch) {
   lock.unlock();
   s_->not_empty.notify_one();
   return {};
+}
+
+TrafficBatch Writer::spare() {
+  std::lock_guard lock(s_->mu);
+  if (s_->spares.empty()) return {};
+  TrafficBatch b = std::move(s_->spares.back());
+  s_->spares.pop_back();
+  return b;
 }
 
 Status Writer::drain() {

@@ -156,6 +156,42 @@ TEST(Accountant, PacketsAreChargedToTheMinuteTheyFallIn) {
   EXPECT_EQ(second, 2);
 }
 
+TEST(Accountant, ManyHostsInOneMinuteAreEachChargedExactly) {
+  // More hosts than the per-bucket table starts with: it grows while flows are charged,
+  // and again in the next minute after it was emptied.
+  Feeder t;
+  constexpr int kHosts = 6000;
+  for (int minute = 0; minute < 2; ++minute) {
+    for (int i = 0; i < kHosts; ++i) {
+      const std::string src = "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+      t.tcp((minute * 60 + 1) * kSec + i, src.c_str(), 5000, "10.0.0.2", 80, kAck,
+            static_cast<size_t>(i % 7));
+    }
+  }
+  ASSERT_TRUE(t.acct.finish());
+  auto hosts = t.sink.hosts();
+  ASSERT_EQ(hosts.size(), static_cast<size_t>(kHosts + 1));
+  uint64_t server_received = 0;
+  for (int i = 0; i < kHosts; ++i) {
+    const std::string src = "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+    const uint64_t frame = 54U + static_cast<uint64_t>(i % 7);
+    EXPECT_EQ(hosts[src].packets_sent, 2U) << src;
+    EXPECT_EQ(hosts[src].bytes_sent, 2 * frame) << src;
+    server_received += 2 * frame;
+  }
+  EXPECT_EQ(hosts["10.0.0.2"].bytes_received, server_received);
+  EXPECT_EQ(hosts["10.0.0.2"].packets_received, 2U * kHosts);
+}
+
+TEST(SeenSet, SaysEachFingerprintIsNewOnceUntilCleared) {
+  SeenSet seen;
+  for (uint64_t i = 0; i < 5000; ++i) EXPECT_TRUE(seen.insert(i * 0x9E3779B97F4A7C15ULL));
+  for (uint64_t i = 0; i < 5000; ++i) EXPECT_FALSE(seen.insert(i * 0x9E3779B97F4A7C15ULL));
+  seen.clear();
+  EXPECT_TRUE(seen.insert(0));
+  EXPECT_TRUE(seen.insert(7 * 0x9E3779B97F4A7C15ULL));
+}
+
 TEST(Accountant, ActiveTimeoutSplitsALongFlowWithoutCountingItTwice) {
   AccountantOptions o;
   o.active_timeout_s = 100;

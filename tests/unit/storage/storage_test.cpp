@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <array>
 #include <fstream>
 
 #include "netledger/storage/database.hpp"
@@ -107,6 +108,45 @@ TEST(Writer, BucketsFromTwoRunsAddUp) {
   auto db = Database::open(path, OpenMode::kReadOnly);
   auto hosts = query_hosts(**db, {}, 0);
   EXPECT_EQ((*hosts)[0].bytes_sent, 200U);
+}
+
+TEST(Writer, NamesAndMacsKeepTheirFirstAndLastSightingAcrossBatches) {
+  test::TempDir dir;
+  const std::string path = dir.file("n.db");
+  {
+    auto db = Database::open(path, OpenMode::kReadWrite);
+    ASSERT_TRUE(db.ok());
+    auto w = Writer::open(std::move(*db));
+    auto id = (*w)->begin_run(CaptureStats{});
+    const IpAddr a = *IpAddr::parse("10.0.0.9");
+    const std::array<uint8_t, 6> mac{0x00, 0x11, 0x22, 0x33, 0x44, 0x55};
+    for (int64_t t : {500, 100, 300}) {  // out of order, one batch each
+      TrafficBatch b;
+      b.names = {HostName{a, "printer.lan", NameSource::kDns, t}};
+      b.macs = {HostMac{a, mac, t + 1}};
+      ASSERT_TRUE((*w)->consume(std::move(b)).ok());
+    }
+    ASSERT_TRUE((*w)->end_run(*id, CaptureStats{}).ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  auto row = [&](const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK);
+    std::string out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      for (int c = 0; c < sqlite3_column_count(st); ++c) {
+        out += reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+        out += ' ';
+      }
+      out += '|';
+    }
+    sqlite3_finalize(st);
+    return out;
+  };
+  EXPECT_EQ(row("SELECT name, source, first_seen, last_seen FROM host_names"), "printer.lan dns 100 500 |");
+  EXPECT_EQ(row("SELECT mac, first_seen, last_seen FROM host_macs"), "00:11:22:33:44:55 101 501 |");
+  sqlite3_close(db);
 }
 
 TEST(Database, RefusesAFileThatIsNotSqlite) {

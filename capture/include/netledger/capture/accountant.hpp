@@ -7,13 +7,13 @@
 #include <array>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
+#include <string_view>
 #include <vector>
 
 #include "netledger/capture/classifier.hpp"
 #include "netledger/capture/decoded_packet.hpp"
 #include "netledger/capture/flow_table.hpp"
+#include "netledger/capture/host_table.hpp"
 #include "netledger/core/records.hpp"
 #include "netledger/core/sink.hpp"
 
@@ -51,17 +51,6 @@ class Accountant {
   [[nodiscard]] uint32_t flows_in_classification() const noexcept { return classifier_.slots_in_use(); }
 
  private:
-  struct HostKey {
-    IpAddr host;
-    uint8_t ip_proto;
-    LabelId app;
-    friend bool operator==(const HostKey&, const HostKey&) = default;
-  };
-  struct HostKeyHash {
-    size_t operator()(const HostKey& k) const noexcept {
-      return IpAddrHash{}(k.host) * 31 + k.ip_proto * 65537U + k.app;
-    }
-  };
   struct ProtoCounters {
     uint64_t packets = 0;
     uint64_t bytes = 0;
@@ -77,6 +66,7 @@ class Accountant {
   void learn(HostName&& n);
   void learn(const HostMac& m);
   void expire(int64_t now_us);
+  static uint64_t fingerprint(const IpAddr& host, char kind, std::string_view what);
   void end_flow(uint32_t index, FlowEnd why);
   void flush_flow(Flow& f);
   struct Endpoints {
@@ -95,11 +85,11 @@ class Accountant {
   int64_t now_us_ = 0;
   int64_t bucket_s_ = -1;  // start of the open bucket
   std::vector<uint32_t> dirty_;
-  std::unordered_map<HostKey, HostBucket, HostKeyHash> hosts_;
+  HostTable hosts_;
   std::array<ProtoCounters, 256> protocols_{};
   TrafficBatch batch_;
   // What this bucket already sent of names and MACs, so each goes out once per bucket.
-  std::unordered_set<std::string> learned_;
+  SeenSet learned_;
   std::vector<HostName> found_names_;
   std::vector<HostMac> found_macs_;
   uint64_t flows_seen_ = 0;

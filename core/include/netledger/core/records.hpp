@@ -127,6 +127,15 @@ struct TrafficBatch {
   std::vector<FlowRecord> flows;
   std::vector<HostName> names;
   std::vector<HostMac> macs;
+  // Empties every list and keeps their memory.
+  void clear() {
+    labels.clear();
+    hosts.clear();
+    protocols.clear();
+    flows.clear();
+    names.clear();
+    macs.clear();
+  }
   [[nodiscard]] bool empty() const {
     return labels.empty() && hosts.empty() && protocols.empty() && flows.empty() && names.empty() &&
            macs.empty();

@@ -17,6 +17,9 @@ class TrafficSink {
   // Takes a batch. May block (back-pressure) but never drops. An error means the
   // sink can take no more (e.g. the disk is full); what it had taken is kept.
   virtual Status consume(TrafficBatch&& batch) = 0;
+  // A batch to fill next: one the sink has finished with, emptied but with its memory
+  // kept, so the packet path need not grow a new one. The default is a new batch.
+  virtual TrafficBatch spare() { return {}; }
   // Waits until everything consumed is stored, then records the run's final state.
   virtual Status end_run(int64_t run_id, const CaptureStats& stats) = 0;
 };

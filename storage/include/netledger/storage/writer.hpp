@@ -25,6 +25,7 @@ class Writer final : public TrafficSink {
 
   Result<int64_t> begin_run(const CaptureStats& stats) override;
   Status consume(TrafficBatch&& batch) override;
+  TrafficBatch spare() override;
   Status end_run(int64_t run_id, const CaptureStats& stats) override;
 
  private:
