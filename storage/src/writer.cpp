@@ -114,8 +114,9 @@ struct Writer::State {
   Statement upsert_host_traffic;
   Statement upsert_protocol;
   Statement insert_flow;
-  // Every host this writer has stored, with the first and last bucket it was seen in
-  // since the hosts table was last updated (kept here, written once at the run's end).
+  // The hosts this writer has stored this hour of packet time, with the first and last
+  // bucket each was seen in since the hosts table was last updated (written at each new
+  // hour and at the run's end).
   struct Seen {
     int64_t id = 0;
     int64_t first_s = 0;
@@ -450,11 +451,17 @@ struct Writer::State {
     // large), so a capture that is killed loses at most the hour in progress from them.
     int64_t newest = INT64_MIN;
     for (const HostBucket& h : b.hosts) newest = std::max(newest, h.bucket_s);
+    const bool first = rolled_hour == INT64_MIN;
     const bool new_hour = newest != INT64_MIN && hour_start(newest) > rolled_hour;
-    if (newest != INT64_MIN && rolled_hour == INT64_MIN) rolled_hour = hour_start(newest);
     if (new_hour || rollups.size() > kRollupCap) {
-      rolled_hour = hour_start(newest);
-      return store_rollups();
+      if (new_hour) rolled_hour = hour_start(newest);
+      if (Status s = store_rollups(); !s.ok()) return s;
+      // The host cache starts each hour afresh, so a long capture holds the hosts of
+      // one hour, not of every hour it has seen.
+      if (new_hour && !first) {
+        if (Status s = store_seen(); !s.ok()) return s;
+        hosts.clear();
+      }
     }
     return {};
   }

@@ -33,6 +33,28 @@ void set_pragmas(const std::string& path, const char* sql) {
   sqlite3_close(db);
 }
 
+// Every row of `sql`, each column followed by a space and each row by '|'.
+std::string rows(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return "cannot open";
+  sqlite3_stmt* st = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      for (int c = 0; c < sqlite3_column_count(st); ++c) {
+        out += reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+        out += ' ';
+      }
+      out += '|';
+    }
+  } else {
+    out = sqlite3_errmsg(db);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
 }  // namespace
 
 TEST(Writer, StoresBucketsFlowsAndTheRunThenReadsThemBack) {
@@ -110,6 +132,33 @@ TEST(Writer, BucketsFromTwoRunsAddUp) {
   EXPECT_EQ((*hosts)[0].bytes_sent, 200U);
 }
 
+TEST(Writer, AHostSeenInSeveralHoursIsOneRowWithItsFirstAndLastMinute) {
+  test::TempDir dir;
+  const std::string path = dir.file("h.db");
+  {
+    auto db = Database::open(path, OpenMode::kReadWrite);
+    ASSERT_TRUE(db.ok());
+    auto w = Writer::open(std::move(*db));
+    auto id = (*w)->begin_run(CaptureStats{});
+    // The writer's host cache starts afresh at each new hour of packet time.
+    for (int64_t minute : {120, 3660, 3720, 7200 + 600}) {
+      TrafficBatch b;
+      b.hosts = {host(minute, "10.0.0.1", 100, 0)};
+      if (minute == 3720) b.hosts.push_back(host(minute, "10.0.0.2", 0, 100));
+      ASSERT_TRUE((*w)->consume(std::move(b)).ok());
+    }
+    ASSERT_TRUE((*w)->end_run(*id, CaptureStats{}).ok());
+  }
+  auto db = Database::open(path, OpenMode::kReadOnly);
+  auto hosts = query_hosts(**db, {}, 0);
+  ASSERT_TRUE(hosts.ok());
+  ASSERT_EQ(hosts->size(), 2U);
+  EXPECT_EQ((*hosts)[0].address, "10.0.0.1");
+  EXPECT_EQ((*hosts)[0].bytes_sent, 400U);
+  EXPECT_EQ(rows(path, "SELECT address, first_seen, last_seen FROM hosts ORDER BY address"),
+            "10.0.0.1 120 7800 |10.0.0.2 3720 3720 |");
+}
+
 TEST(Writer, NamesAndMacsKeepTheirFirstAndLastSightingAcrossBatches) {
   test::TempDir dir;
   const std::string path = dir.file("n.db");
@@ -128,25 +177,9 @@ TEST(Writer, NamesAndMacsKeepTheirFirstAndLastSightingAcrossBatches) {
     }
     ASSERT_TRUE((*w)->end_run(*id, CaptureStats{}).ok());
   }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  auto row = [&](const char* sql) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK);
-    std::string out;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      for (int c = 0; c < sqlite3_column_count(st); ++c) {
-        out += reinterpret_cast<const char*>(sqlite3_column_text(st, c));
-        out += ' ';
-      }
-      out += '|';
-    }
-    sqlite3_finalize(st);
-    return out;
-  };
-  EXPECT_EQ(row("SELECT name, source, first_seen, last_seen FROM host_names"), "printer.lan dns 100 500 |");
-  EXPECT_EQ(row("SELECT mac, first_seen, last_seen FROM host_macs"), "00:11:22:33:44:55 101 501 |");
-  sqlite3_close(db);
+  EXPECT_EQ(rows(path, "SELECT name, source, first_seen, last_seen FROM host_names"),
+            "printer.lan dns 100 500 |");
+  EXPECT_EQ(rows(path, "SELECT mac, first_seen, last_seen FROM host_macs"), "00:11:22:33:44:55 101 501 |");
 }
 
 TEST(Database, RefusesAFileThatIsNotSqlite) {
