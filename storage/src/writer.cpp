@@ -73,6 +73,9 @@ struct RollSums {
 };
 using RollMap = std::unordered_map<RollKey, RollSums, RollKeyHash>;
 
+// Batches one transaction may hold while more are waiting (see State::store).
+constexpr size_t kGroupBatches = 8;
+
 // Hour sums held before they are written early (a capture with this many host,
 // protocol and application pairs in one hour writes them more than once that hour).
 constexpr size_t kRollupCap = 500'000;
@@ -149,8 +152,9 @@ struct Writer::State {
   // next to the one before it in the table's b-tree.
   Status store_rollups() {
     if (rollups.empty() && name_seen.empty() && mac_seen.empty()) return {};
-    Transaction tx(*db);
-    if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
+    if (Status s = begin(); !s.ok()) return s;
+    Savepoint sp(*db, "rollups");
+    if (!sp.began()) return db->error("SAVEPOINT", ErrorCode::kIo);
     if (Status s = store_sightings(); !s.ok()) return s;
     std::vector<std::pair<RollKey, RollSums>> rows(rollups.begin(), rollups.end());
     rollups.clear();
@@ -183,7 +187,7 @@ struct Writer::State {
       rows.resize(out);
       if (Status s = upsert_rollups(kResolutions[r], rows); !s.ok()) return s;
     }
-    return tx.commit();
+    return sp.release();
   }
 
   Status upsert_rollups(const std::string& res, const std::vector<std::pair<RollKey, RollSums>>& rows) {
@@ -257,8 +261,9 @@ struct Writer::State {
 
   // Writes the first/last seen times gathered in memory.
   Status store_seen() {
-    Transaction tx(*db);
-    if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
+    if (Status s = begin(); !s.ok()) return s;
+    Savepoint sp(*db, "seen");
+    if (!sp.began()) return db->error("SAVEPOINT", ErrorCode::kIo);
     auto st = Statement::prepare(
         *db,
         "UPDATE hosts SET first_seen = min(first_seen, ?2), last_seen = max(last_seen, ?3) "
@@ -271,7 +276,7 @@ struct Writer::State {
       if (st->step() != SQLITE_DONE) return db->error("update hosts", ErrorCode::kIo);
       s.dirty = false;
     }
-    return tx.commit();
+    return sp.release();
   }
 
   int64_t label(LabelId id) const { return id < labels.size() ? labels[id] : 0; }
@@ -396,9 +401,32 @@ struct Writer::State {
   };
   std::vector<MinuteRow> order;  // reused by every batch
 
+  // Group commit: batches go into one open transaction, each under its own savepoint, and
+  // the writer commits when no batch is waiting or kGroupBatches are uncommitted. Pages
+  // that several batches change are then written to the WAL once, not once per batch; a
+  // failed batch is rolled back alone and the ones before it are committed.
+  bool in_tx = false;
+  size_t uncommitted = 0;  // batches in the open transaction
+
+  Status begin() {
+    if (in_tx) return {};
+    if (!db->exec("BEGIN IMMEDIATE").ok()) return db->error("BEGIN", ErrorCode::kIo);
+    in_tx = true;
+    return {};
+  }
+  Status commit() {
+    if (!in_tx) return {};
+    in_tx = false;
+    uncommitted = 0;
+    Status s = db->exec("COMMIT");
+    if (!s.ok()) (void)db->exec("ROLLBACK");
+    return s;
+  }
+
   Status store(const TrafficBatch& b) {
-    Transaction tx(*db);
-    if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
+    if (Status s = begin(); !s.ok()) return s;
+    Savepoint sp(*db, "batch");
+    if (!sp.began()) return db->error("SAVEPOINT", ErrorCode::kIo);
     if (Status s = store_labels(b); !s.ok()) return s;
     // Rows go in the table's key order, so each upsert lands beside the one before.
     order.clear();
@@ -446,7 +474,8 @@ struct Writer::State {
       if (st.step() != SQLITE_DONE) return db->error("insert flow", ErrorCode::kIo);
     }
     if (Status s = store_names(b); !s.ok()) return s;
-    if (Status s = tx.commit(); !s.ok()) return s;
+    if (Status s = sp.release(); !s.ok()) return s;
+    ++uncommitted;
     // Rollups go to their tables at every new hour of packet time (and when they grow
     // large), so a capture that is killed loses at most the hour in progress from them.
     int64_t newest = INT64_MIN;
@@ -521,6 +550,12 @@ void Writer::loop() {
     batch.clear();
     lock.lock();
     if (s_->spares.size() < 2) s_->spares.push_back(std::move(batch));
+    if (!st.ok() || s_->queue.empty() || s_->uncommitted >= kGroupBatches) {
+      lock.unlock();
+      Status committed = s_->commit();
+      lock.lock();
+      if (st.ok()) st = committed;
+    }
     if (!st.ok() && s_->failure.ok()) s_->failure = st;
     s_->busy = false;
     if (s_->queue.empty()) s_->idle.notify_all();
@@ -568,6 +603,7 @@ Status Writer::end_run(int64_t run_id, const CaptureStats& stats) {
   std::lock_guard lock(s_->mu);
   if (Status seen = s_->store_seen(); !seen.ok() && written.ok()) written = seen;
   if (Status rolled = s_->store_rollups(); !rolled.ok() && written.ok()) written = rolled;
+  if (Status committed = s_->commit(); !committed.ok() && written.ok()) written = committed;
   auto st = Statement::prepare(*s_->db, kUpdateRun);
   if (!st.ok()) return st.error();
   std::string status = written.ok() ? stats.status : "failed";

@@ -159,6 +159,42 @@ TEST(Writer, AHostSeenInSeveralHoursIsOneRowWithItsFirstAndLastMinute) {
             "10.0.0.1 120 7800 |10.0.0.2 3720 3720 |");
 }
 
+TEST(Writer, ABatchThatFailsIsRolledBackWholeAndTheOnesBeforeItAreKept) {
+  test::TempDir dir;
+  const std::string path = dir.file("f.db");
+  auto db = Database::open(path, OpenMode::kReadWrite);
+  ASSERT_TRUE(db.ok());
+  // The database refuses one flow, as a full disk or a corrupt page would refuse a write.
+  set_pragmas(path,
+              "CREATE TRIGGER refuse BEFORE INSERT ON flows WHEN NEW.client_port = 666 "
+              "BEGIN SELECT RAISE(ABORT, 'refused by test'); END;");
+  auto w = Writer::open(std::move(*db), 16);
+  auto id = (*w)->begin_run(CaptureStats{});
+  auto batch = [](int64_t minute, const char* addr, uint16_t port) {
+    TrafficBatch b;
+    b.hosts = {host(minute, addr, 100, 0)};
+    FlowRecord r;
+    r.client = *IpAddr::parse(addr);
+    r.server = *IpAddr::parse("10.0.0.2");
+    r.client_port = port;
+    r.ip_proto = 6;
+    b.flows = {r};
+    return b;
+  };
+  EXPECT_TRUE((*w)->consume(batch(0, "10.0.0.1", 80)).ok());
+  EXPECT_TRUE((*w)->consume(batch(60, "10.0.0.3", 666)).ok());  // queued: the failure comes later
+  (void)(*w)->consume(batch(120, "10.0.0.4", 81));
+  CaptureStats end;
+  end.status = "complete";
+  Status s = (*w)->end_run(*id, end);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("refused by test"), std::string::npos) << s.error().message;
+  w->reset();
+  EXPECT_EQ(rows(path, "SELECT bucket, count(*) FROM host_traffic_minute GROUP BY bucket"), "0 1 |");
+  EXPECT_EQ(rows(path, "SELECT client, client_port FROM flows"), "10.0.0.1 80 |");
+  EXPECT_EQ(rows(path, "SELECT status FROM capture_runs"), "failed |");
+}
+
 TEST(Writer, NamesAndMacsKeepTheirFirstAndLastSightingAcrossBatches) {
   test::TempDir dir;
   const std::string path = dir.file("n.db");
