@@ -55,6 +55,21 @@ std::string rows(const std::string& path, const char* sql) {
   return out;
 }
 
+// A writer on the database at `path` with one run begun.
+struct WriterRun {
+  explicit WriterRun(const std::string& path) {
+    auto db = Database::open(path, OpenMode::kReadWrite);
+    EXPECT_TRUE(db.ok());
+    auto opened = Writer::open(std::move(*db));
+    EXPECT_TRUE(opened.ok());
+    writer = std::move(*opened);
+    id = *writer->begin_run(CaptureStats{});
+  }
+  Status end() { return writer->end_run(id, CaptureStats{}); }
+  std::unique_ptr<Writer> writer;
+  int64_t id = 0;
+};
+
 }  // namespace
 
 TEST(Writer, StoresBucketsFlowsAndTheRunThenReadsThemBack) {
@@ -117,15 +132,12 @@ TEST(Writer, StoresBucketsFlowsAndTheRunThenReadsThemBack) {
 TEST(Writer, BucketsFromTwoRunsAddUp) {
   test::TempDir dir;
   const std::string path = dir.file("a.db");
-  for (int run = 0; run < 2; ++run) {
-    auto db = Database::open(path, OpenMode::kReadWrite);
-    ASSERT_TRUE(db.ok());
-    auto w = Writer::open(std::move(*db));
-    auto id = (*w)->begin_run(CaptureStats{});
+  for (int i = 0; i < 2; ++i) {
+    WriterRun run(path);
     TrafficBatch b;
     b.hosts = {host(0, "10.0.0.1", 100, 0)};
-    ASSERT_TRUE((*w)->consume(std::move(b)).ok());
-    ASSERT_TRUE((*w)->end_run(*id, CaptureStats{}).ok());
+    ASSERT_TRUE(run.writer->consume(std::move(b)).ok());
+    ASSERT_TRUE(run.end().ok());
   }
   auto db = Database::open(path, OpenMode::kReadOnly);
   auto hosts = query_hosts(**db, {}, 0);
@@ -136,18 +148,15 @@ TEST(Writer, AHostSeenInSeveralHoursIsOneRowWithItsFirstAndLastMinute) {
   test::TempDir dir;
   const std::string path = dir.file("h.db");
   {
-    auto db = Database::open(path, OpenMode::kReadWrite);
-    ASSERT_TRUE(db.ok());
-    auto w = Writer::open(std::move(*db));
-    auto id = (*w)->begin_run(CaptureStats{});
+    WriterRun run(path);
     // The writer's host cache starts afresh at each new hour of packet time.
     for (int64_t minute : {120, 3660, 3720, 7200 + 600}) {
       TrafficBatch b;
       b.hosts = {host(minute, "10.0.0.1", 100, 0)};
       if (minute == 3720) b.hosts.push_back(host(minute, "10.0.0.2", 0, 100));
-      ASSERT_TRUE((*w)->consume(std::move(b)).ok());
+      ASSERT_TRUE(run.writer->consume(std::move(b)).ok());
     }
-    ASSERT_TRUE((*w)->end_run(*id, CaptureStats{}).ok());
+    ASSERT_TRUE(run.end().ok());
   }
   auto db = Database::open(path, OpenMode::kReadOnly);
   auto hosts = query_hosts(**db, {}, 0);
@@ -162,14 +171,12 @@ TEST(Writer, AHostSeenInSeveralHoursIsOneRowWithItsFirstAndLastMinute) {
 TEST(Writer, ABatchThatFailsIsRolledBackWholeAndTheOnesBeforeItAreKept) {
   test::TempDir dir;
   const std::string path = dir.file("f.db");
-  auto db = Database::open(path, OpenMode::kReadWrite);
-  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(Database::open(path, OpenMode::kReadWrite).ok());  // the schema, for the trigger
   // The database refuses one flow, as a full disk or a corrupt page would refuse a write.
   set_pragmas(path,
               "CREATE TRIGGER refuse BEFORE INSERT ON flows WHEN NEW.client_port = 666 "
               "BEGIN SELECT RAISE(ABORT, 'refused by test'); END;");
-  auto w = Writer::open(std::move(*db), 16);
-  auto id = (*w)->begin_run(CaptureStats{});
+  auto run = std::make_unique<WriterRun>(path);
   auto batch = [](int64_t minute, const char* addr, uint16_t port) {
     TrafficBatch b;
     b.hosts = {host(minute, addr, 100, 0)};
@@ -181,15 +188,13 @@ TEST(Writer, ABatchThatFailsIsRolledBackWholeAndTheOnesBeforeItAreKept) {
     b.flows = {r};
     return b;
   };
-  EXPECT_TRUE((*w)->consume(batch(0, "10.0.0.1", 80)).ok());
-  EXPECT_TRUE((*w)->consume(batch(60, "10.0.0.3", 666)).ok());  // queued: the failure comes later
-  (void)(*w)->consume(batch(120, "10.0.0.4", 81));
-  CaptureStats end;
-  end.status = "complete";
-  Status s = (*w)->end_run(*id, end);
+  EXPECT_TRUE(run->writer->consume(batch(0, "10.0.0.1", 80)).ok());
+  EXPECT_TRUE(run->writer->consume(batch(60, "10.0.0.3", 666)).ok());  // queued: it fails later
+  (void)run->writer->consume(batch(120, "10.0.0.4", 81));
+  Status s = run->end();
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().message.find("refused by test"), std::string::npos) << s.error().message;
-  w->reset();
+  run.reset();
   EXPECT_EQ(rows(path, "SELECT bucket, count(*) FROM host_traffic_minute GROUP BY bucket"), "0 1 |");
   EXPECT_EQ(rows(path, "SELECT client, client_port FROM flows"), "10.0.0.1 80 |");
   EXPECT_EQ(rows(path, "SELECT status FROM capture_runs"), "failed |");
@@ -199,19 +204,16 @@ TEST(Writer, NamesAndMacsKeepTheirFirstAndLastSightingAcrossBatches) {
   test::TempDir dir;
   const std::string path = dir.file("n.db");
   {
-    auto db = Database::open(path, OpenMode::kReadWrite);
-    ASSERT_TRUE(db.ok());
-    auto w = Writer::open(std::move(*db));
-    auto id = (*w)->begin_run(CaptureStats{});
+    WriterRun run(path);
     const IpAddr a = *IpAddr::parse("10.0.0.9");
     const std::array<uint8_t, 6> mac{0x00, 0x11, 0x22, 0x33, 0x44, 0x55};
     for (int64_t t : {500, 100, 300}) {  // out of order, one batch each
       TrafficBatch b;
       b.names = {HostName{a, "printer.lan", NameSource::kDns, t}};
       b.macs = {HostMac{a, mac, t + 1}};
-      ASSERT_TRUE((*w)->consume(std::move(b)).ok());
+      ASSERT_TRUE(run.writer->consume(std::move(b)).ok());
     }
-    ASSERT_TRUE((*w)->end_run(*id, CaptureStats{}).ok());
+    ASSERT_TRUE(run.end().ok());
   }
   EXPECT_EQ(rows(path, "SELECT name, source, first_seen, last_seen FROM host_names"),
             "printer.lan dns 100 500 |");
