@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "hour_sums.hpp"
 #include "netledger/core/time_format.hpp"
 #include "statement.hpp"
 
@@ -51,36 +52,12 @@ constexpr const char* kUpsertMac =
     "ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
     "last_seen = max(last_seen, excluded.last_seen)";
 
-// Hour, day and month rollups are added to as minute buckets are stored, so every
-// minute counts exactly once in each coarser table whatever retention later deletes.
-struct RollKey {
-  int64_t bucket;
-  int64_t host_id;  // -1 for protocol rows
-  int32_t ip_proto;
-  int64_t app_id;
-  friend bool operator==(const RollKey&, const RollKey&) = default;
-};
-struct RollKeyHash {
-  size_t operator()(const RollKey& k) const noexcept {
-    uint64_t h = static_cast<uint64_t>(k.bucket) * 0x9E3779B97F4A7C15ULL;
-    h ^= static_cast<uint64_t>(k.host_id) * 0xBF58476D1CE4E5B9ULL;
-    h ^= (static_cast<uint64_t>(k.ip_proto) << 32) ^ static_cast<uint64_t>(k.app_id);
-    return static_cast<size_t>(h ^ (h >> 29));
-  }
-};
-struct RollSums {
-  uint64_t packets_sent = 0, bytes_sent = 0, packets_received = 0, bytes_received = 0, flows = 0;
-};
-using RollMap = std::unordered_map<RollKey, RollSums, RollKeyHash>;
-
 // Batches one transaction may hold while more are waiting (see State::store).
 constexpr size_t kGroupBatches = 8;
 
 // Hour sums held before they are written early (a capture with this many host,
 // protocol and application pairs in one hour writes them more than once that hour).
 constexpr size_t kRollupCap = 500'000;
-
-constexpr const char* kResolutions[3] = {"hour", "day", "month"};
 
 std::string mac_text(const std::array<uint8_t, 6>& m) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -129,101 +106,21 @@ struct Writer::State {
   std::unordered_map<IpAddr, Seen, IpAddrHash> hosts;
   int64_t run_id = 0;
   std::vector<int64_t> labels;      // this run's label id -> labels.id
-  RollMap rollups;                  // hour sums not yet added to the rollup tables
+  HourSums rollups;                 // hour sums not yet added to the rollup tables
   int64_t rolled_hour = INT64_MIN;  // the hour of packet time the rollups were last stored in
 
-  void roll_host(const HostBucket& h, int64_t host_id, int64_t app_id) {
-    RollSums& s = rollups[RollKey{hour_start(h.bucket_s), host_id, h.ip_proto, app_id}];
-    s.packets_sent += h.packets_sent;
-    s.bytes_sent += h.bytes_sent;
-    s.packets_received += h.packets_received;
-    s.bytes_received += h.bytes_received;
-    s.flows += h.flows;
-  }
-  void roll_protocol(const ProtocolBucket& p) {
-    RollSums& s = rollups[RollKey{hour_start(p.bucket_s), -1, p.ip_proto, 0}];
-    s.packets_sent += p.packets;
-    s.bytes_sent += p.bytes;
-    s.flows += p.flows;
-  }
-
-  // Adds the gathered hour sums to the hour table, and the same sums grouped by day and
-  // by month to theirs, in one transaction. Rows go in key order, so each upsert lands
-  // next to the one before it in the table's b-tree.
+  // Adds the gathered hour sums to the hour, day and month tables, with the name and MAC
+  // sightings the caches hold.
   Status store_rollups() {
     if (rollups.empty() && name_seen.empty() && mac_seen.empty()) return {};
     if (Status s = begin(); !s.ok()) return s;
     Savepoint sp(*db, "rollups");
     if (!sp.began()) return db->error("SAVEPOINT", ErrorCode::kIo);
     if (Status s = store_sightings(); !s.ok()) return s;
-    std::vector<std::pair<RollKey, RollSums>> rows(rollups.begin(), rollups.end());
-    rollups.clear();
-    for (int r = 0; r < 3; ++r) {
-      for (auto& row : rows) {
-        if (r == 1) row.first.bucket = day_start(row.first.bucket);
-        if (r == 2) row.first.bucket = month_start(row.first.bucket);
-      }
-      std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-        const RollKey& x = a.first;
-        const RollKey& y = b.first;
-        return std::tie(x.bucket, x.host_id, x.ip_proto, x.app_id) <
-               std::tie(y.bucket, y.host_id, y.ip_proto, y.app_id);
-      });
-      // Rows that now share a key (hours of one day, days of one month) are summed.
-      size_t out = 0;
-      for (size_t i = 0; i < rows.size(); ++i) {
-        if (out > 0 && rows[out - 1].first == rows[i].first) {
-          RollSums& a = rows[out - 1].second;
-          const RollSums& b = rows[i].second;
-          a.packets_sent += b.packets_sent;
-          a.bytes_sent += b.bytes_sent;
-          a.packets_received += b.packets_received;
-          a.bytes_received += b.bytes_received;
-          a.flows += b.flows;
-        } else {
-          rows[out++] = rows[i];
-        }
-      }
-      rows.resize(out);
-      if (Status s = upsert_rollups(kResolutions[r], rows); !s.ok()) return s;
-    }
+    if (Status s = rollups.write(*db); !s.ok()) return s;
     return sp.release();
   }
 
-  Status upsert_rollups(const std::string& res, const std::vector<std::pair<RollKey, RollSums>>& rows) {
-    auto host = Statement::prepare(
-        *db, ("INSERT INTO host_traffic_" + res +
-              "(bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, "
-              "bytes_received, flows) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO UPDATE SET "
-              "packets_sent = packets_sent + excluded.packets_sent, "
-              "bytes_sent = bytes_sent + excluded.bytes_sent, "
-              "packets_received = packets_received + excluded.packets_received, "
-              "bytes_received = bytes_received + excluded.bytes_received, flows = flows + excluded.flows")
-                 .c_str());
-    if (!host.ok()) return host.error();
-    auto proto = Statement::prepare(
-        *db,
-        ("INSERT INTO protocol_traffic_" + res +
-         "(bucket, ip_proto, packets, bytes, flows) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
-         "packets = packets + excluded.packets, bytes = bytes + excluded.bytes, "
-         "flows = flows + excluded.flows")
-            .c_str());
-    if (!proto.ok()) return proto.error();
-    for (const auto& [k, v] : rows) {
-      Statement& st = k.host_id < 0 ? *proto : *host;
-      st.reset();
-      if (k.host_id < 0) {
-        st.bind(1, k.bucket).bind(2, int{k.ip_proto}).bind(3, v.packets_sent).bind(4, v.bytes_sent);
-        st.bind(5, v.flows);
-      } else {
-        st.bind(1, k.bucket).bind(2, k.host_id).bind(3, int{k.ip_proto}).bind(4, k.app_id);
-        st.bind(5, v.packets_sent).bind(6, v.bytes_sent).bind(7, v.packets_received);
-        st.bind(8, v.bytes_received).bind(9, v.flows);
-      }
-      if (st.step() != SQLITE_DONE) return db->error("upsert " + res + " rollups", ErrorCode::kIo);
-    }
-    return {};
-  }
   std::optional<Statement> upsert_label;
   std::optional<Statement> upsert_name;
   std::optional<Statement> upsert_mac;
@@ -449,14 +346,14 @@ struct Writer::State {
           .bind(4, h.packets_sent)
           .bind(5, h.bytes_sent);
       st.bind(6, h.packets_received).bind(7, h.bytes_received).bind(8, h.flows).bind(9, row.app_id);
-      roll_host(h, row.host_id, row.app_id);
+      rollups.add(h, row.host_id, row.app_id);
       if (st.step() != SQLITE_DONE) return db->error("upsert host_traffic_minute", ErrorCode::kIo);
     }
     for (const ProtocolBucket& p : b.protocols) {
       Statement& st = upsert_protocol;
       st.reset();
       st.bind(1, p.bucket_s).bind(2, int{p.ip_proto}).bind(3, p.packets).bind(4, p.bytes).bind(5, p.flows);
-      roll_protocol(p);
+      rollups.add(p);
       if (st.step() != SQLITE_DONE) return db->error("upsert protocol_traffic_minute", ErrorCode::kIo);
     }
     for (const FlowRecord& f : b.flows) {

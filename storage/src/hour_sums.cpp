@@ -1,0 +1,112 @@
+#include "hour_sums.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "netledger/core/time_format.hpp"
+#include "statement.hpp"
+
+namespace netledger::storage {
+
+namespace {
+
+using Row = std::pair<HourSums::Key, HourSums::Sums>;
+
+// Sorts by key and sums the rows that share one (the hours of a day, the days of a month).
+void sort_and_merge(std::vector<Row>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    const HourSums::Key& x = a.first;
+    const HourSums::Key& y = b.first;
+    return std::tie(x.bucket, x.host_id, x.ip_proto, x.app_id) <
+           std::tie(y.bucket, y.host_id, y.ip_proto, y.app_id);
+  });
+  size_t out = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (out > 0 && rows[out - 1].first == rows[i].first) {
+      HourSums::Sums& a = rows[out - 1].second;
+      const HourSums::Sums& b = rows[i].second;
+      a.packets_sent += b.packets_sent;
+      a.bytes_sent += b.bytes_sent;
+      a.packets_received += b.packets_received;
+      a.bytes_received += b.bytes_received;
+      a.flows += b.flows;
+    } else {
+      rows[out++] = rows[i];
+    }
+  }
+  rows.resize(out);
+}
+
+Status upsert(Database& db, const std::string& res, const std::vector<Row>& rows) {
+  auto host = Statement::prepare(
+      db, ("INSERT INTO host_traffic_" + res +
+           "(bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, "
+           "bytes_received, flows) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO UPDATE SET "
+           "packets_sent = packets_sent + excluded.packets_sent, "
+           "bytes_sent = bytes_sent + excluded.bytes_sent, "
+           "packets_received = packets_received + excluded.packets_received, "
+           "bytes_received = bytes_received + excluded.bytes_received, flows = flows + excluded.flows")
+              .c_str());
+  if (!host.ok()) return host.error();
+  auto proto = Statement::prepare(
+      db, ("INSERT INTO protocol_traffic_" + res +
+           "(bucket, ip_proto, packets, bytes, flows) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
+           "packets = packets + excluded.packets, bytes = bytes + excluded.bytes, "
+           "flows = flows + excluded.flows")
+              .c_str());
+  if (!proto.ok()) return proto.error();
+  for (const auto& [k, v] : rows) {
+    Statement& st = k.host_id < 0 ? *proto : *host;
+    st.reset();
+    if (k.host_id < 0) {
+      st.bind(1, k.bucket).bind(2, int{k.ip_proto}).bind(3, v.packets_sent).bind(4, v.bytes_sent);
+      st.bind(5, v.flows);
+    } else {
+      st.bind(1, k.bucket).bind(2, k.host_id).bind(3, int{k.ip_proto}).bind(4, k.app_id);
+      st.bind(5, v.packets_sent).bind(6, v.bytes_sent).bind(7, v.packets_received);
+      st.bind(8, v.bytes_received).bind(9, v.flows);
+    }
+    if (st.step() != SQLITE_DONE) return db.error("upsert " + res + " rollups", ErrorCode::kIo);
+  }
+  return {};
+}
+
+}  // namespace
+
+void HourSums::add(const HostBucket& h, int64_t host_id, int64_t app_id) {
+  Sums& s = sums_[Key{hour_start(h.bucket_s), host_id, h.ip_proto, app_id}];
+  s.packets_sent += h.packets_sent;
+  s.bytes_sent += h.bytes_sent;
+  s.packets_received += h.packets_received;
+  s.bytes_received += h.bytes_received;
+  s.flows += h.flows;
+}
+
+void HourSums::add(const ProtocolBucket& p) {
+  Sums& s = sums_[Key{hour_start(p.bucket_s), -1, p.ip_proto, 0}];
+  s.packets_sent += p.packets;
+  s.bytes_sent += p.bytes;
+  s.flows += p.flows;
+}
+
+Status HourSums::write(Database& db) {
+  std::vector<Row> rows(sums_.begin(), sums_.end());
+  sums_.clear();
+  constexpr const char* kResolutions[3] = {"hour", "day", "month"};
+  for (int r = 0; r < 3; ++r) {
+    for (Row& row : rows) {
+      if (r == 1) row.first.bucket = day_start(row.first.bucket);
+      if (r == 2) row.first.bucket = month_start(row.first.bucket);
+    }
+    sort_and_merge(rows);
+    if (Status s = upsert(db, kResolutions[r], rows); !s.ok()) return s;
+  }
+  return {};
+}
+
+}  // namespace netledger::storage

@@ -1,0 +1,49 @@
+// HourSums: the writer's hour rollups in memory. Minute rows are added as they are
+// stored; write() adds the sums to the hour table and, grouped by day and by month, to
+// those tables, so every minute is counted exactly once in each coarser table whatever
+// retention later deletes.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+
+#include "netledger/core/records.hpp"
+#include "netledger/core/result.hpp"
+#include "netledger/storage/database.hpp"
+
+namespace netledger::storage {
+
+class HourSums {
+ public:
+  void add(const HostBucket& h, int64_t host_id, int64_t app_id);
+  void add(const ProtocolBucket& p);
+  [[nodiscard]] size_t size() const noexcept { return sums_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return sums_.empty(); }
+  // Upserts every sum into the hour, day and month tables (inside the caller's
+  // transaction), in key order so each lands beside the one before; empties the map.
+  Status write(Database& db);
+
+  struct Key {
+    int64_t bucket;
+    int64_t host_id;  // -1 for protocol rows
+    int32_t ip_proto;
+    int64_t app_id;
+    friend bool operator==(const Key&, const Key&) = default;
+  };
+  struct Sums {
+    uint64_t packets_sent = 0, bytes_sent = 0, packets_received = 0, bytes_received = 0, flows = 0;
+  };
+
+ private:
+  struct KeyHash {
+    size_t operator()(const Key& k) const noexcept {
+      uint64_t h = static_cast<uint64_t>(k.bucket) * 0x9E3779B97F4A7C15ULL;
+      h ^= static_cast<uint64_t>(k.host_id) * 0xBF58476D1CE4E5B9ULL;
+      h ^= (static_cast<uint64_t>(k.ip_proto) << 32) ^ static_cast<uint64_t>(k.app_id);
+      return static_cast<size_t>(h ^ (h >> 29));
+    }
+  };
+  std::unordered_map<Key, Sums, KeyHash> sums_;
+};
+
+}  // namespace netledger::storage
