@@ -7,7 +7,6 @@
 #include <array>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -81,6 +80,19 @@ constexpr const char* kUpsertAnomaly =
 
 }  // namespace
 
+// When something was first and last seen, and whether that moved since it was written.
+struct SeenTimes {
+  int64_t first_s = 0;
+  int64_t last_s = 0;
+  bool dirty = false;
+  void see(int64_t t) {
+    if (t >= first_s && t <= last_s) return;
+    first_s = std::min(first_s, t);
+    last_s = std::max(last_s, t);
+    dirty = true;
+  }
+};
+
 struct Writer::State {
   State(std::unique_ptr<Database> d, Statement host, Statement traffic, Statement protocol, Statement flow)
       : db(std::move(d)),
@@ -99,9 +111,7 @@ struct Writer::State {
   // hour and at the run's end).
   struct Seen {
     int64_t id = 0;
-    int64_t first_s = 0;
-    int64_t last_s = 0;
-    bool dirty = false;
+    SeenTimes times;
   };
   std::unordered_map<IpAddr, Seen, IpAddrHash> hosts;
   int64_t run_id = 0;
@@ -139,20 +149,15 @@ struct Writer::State {
   Result<int64_t> host_id(const IpAddr& a, int64_t bucket_s) {
     auto it = hosts.find(a);
     if (it != hosts.end()) {
-      Seen& s = it->second;
-      if (bucket_s < s.first_s || bucket_s > s.last_s) {
-        s.first_s = std::min(s.first_s, bucket_s);
-        s.last_s = std::max(s.last_s, bucket_s);
-        s.dirty = true;
-      }
-      return s.id;
+      it->second.times.see(bucket_s);
+      return it->second.id;
     }
     upsert_host.reset();
     upsert_host.bind(1, a.to_string()).bind(2, bucket_s).bind(3, bucket_s);
     if (upsert_host.step() != SQLITE_ROW) return db->error("upsert host " + a.to_string());
     int64_t id = upsert_host.int_at(0);
     upsert_host.reset();
-    hosts.emplace(a, Seen{id, bucket_s, bucket_s, false});
+    hosts.emplace(a, Seen{id, SeenTimes{bucket_s, bucket_s, false}});
     return id;
   }
 
@@ -167,11 +172,11 @@ struct Writer::State {
         "WHERE id = ?1");
     if (!st.ok()) return st.error();
     for (auto& [addr, s] : hosts) {
-      if (!s.dirty) continue;
+      if (!s.times.dirty) continue;
       st->reset();
-      st->bind(1, s.id).bind(2, s.first_s).bind(3, s.last_s);
+      st->bind(1, s.id).bind(2, s.times.first_s).bind(3, s.times.last_s);
       if (st->step() != SQLITE_DONE) return db->error("update hosts", ErrorCode::kIo);
-      s.dirty = false;
+      s.times.dirty = false;
     }
     return sp.release();
   }
@@ -194,24 +199,6 @@ struct Writer::State {
   // A name or MAC is written when first seen; later sightings only move its first- and
   // last-seen times, which are kept here and written with the rollups (each hour of
   // packet time and at the run's end). The caches are emptied then: they hold one hour.
-  struct Sighting {
-    int64_t first_s = 0;
-    int64_t last_s = 0;
-    bool dirty = false;
-    // True when the sighting is new (and must be written now).
-    static bool add(Sighting& s, bool added, int64_t t) {
-      if (added) {
-        s = Sighting{t, t, false};
-        return true;
-      }
-      if (t < s.first_s || t > s.last_s) {
-        s.first_s = std::min(s.first_s, t);
-        s.last_s = std::max(s.last_s, t);
-        s.dirty = true;
-      }
-      return false;
-    }
-  };
   struct NameKey {
     int64_t host_id;
     NameSource source;
@@ -237,10 +224,10 @@ struct Writer::State {
                                  0x9E3779B97F4A7C15ULL);
     }
   };
-  std::unordered_map<NameKey, Sighting, NameKeyHash> name_seen;
-  std::unordered_map<MacKey, Sighting, MacKeyHash> mac_seen;
+  std::unordered_map<NameKey, SeenTimes, NameKeyHash> name_seen;
+  std::unordered_map<MacKey, SeenTimes, MacKeyHash> mac_seen;
 
-  Status upsert_name_row(const NameKey& k, const Sighting& s) {
+  Status upsert_name_row(const NameKey& k, const SeenTimes& s) {
     Statement& st = *upsert_name;
     st.reset();
     st.bind(1, k.host_id).bind(2, k.name).bind(3, name_source_name(k.source)).bind(4, s.first_s);
@@ -248,7 +235,7 @@ struct Writer::State {
     if (st.step() != SQLITE_DONE) return db->error("upsert host_names", ErrorCode::kIo);
     return {};
   }
-  Status upsert_mac_row(const MacKey& k, const Sighting& s) {
+  Status upsert_mac_row(const MacKey& k, const SeenTimes& s) {
     Statement& st = *upsert_mac;
     st.reset();
     st.bind(1, k.host_id).bind(2, mac_text(k.mac)).bind(3, s.first_s).bind(4, s.last_s);
@@ -256,37 +243,49 @@ struct Writer::State {
     return {};
   }
 
+  // A sighting new to `seen` is written now; a known one only moves its times in memory.
+  template <class Key, class Hash>
+  Status sight(std::unordered_map<Key, SeenTimes, Hash>& seen, Key&& key, int64_t t,
+               Status (State::*write)(const Key&, const SeenTimes&)) {
+    auto [it, added] = seen.try_emplace(std::move(key), SeenTimes{t, t, false});
+    if (!added) {
+      it->second.see(t);
+      return {};
+    }
+    return (this->*write)(it->first, it->second);
+  }
+  // Writes the sightings whose times moved, and empties the cache.
+  template <class Key, class Hash>
+  Status flush(std::unordered_map<Key, SeenTimes, Hash>& seen,
+               Status (State::*write)(const Key&, const SeenTimes&)) {
+    for (const auto& [k, times] : seen) {
+      if (!times.dirty) continue;
+      if (Status s = (this->*write)(k, times); !s.ok()) return s;
+    }
+    seen.clear();
+    return {};
+  }
+
   Status store_names(const TrafficBatch& b) {
     for (const HostName& n : b.names) {
       auto id = host_id(n.host, n.seen_s - n.seen_s % 60);
       if (!id.ok()) return id.error();
-      auto [it, added] = name_seen.try_emplace(NameKey{*id, n.source, n.name});
-      if (!Sighting::add(it->second, added, n.seen_s)) continue;
-      if (Status s = upsert_name_row(it->first, it->second); !s.ok()) return s;
+      Status s = sight(name_seen, NameKey{*id, n.source, n.name}, n.seen_s, &State::upsert_name_row);
+      if (!s.ok()) return s;
     }
     for (const HostMac& m : b.macs) {
       auto id = host_id(m.host, m.seen_s - m.seen_s % 60);
       if (!id.ok()) return id.error();
-      auto [it, added] = mac_seen.try_emplace(MacKey{*id, m.mac});
-      if (!Sighting::add(it->second, added, m.seen_s)) continue;
-      if (Status s = upsert_mac_row(it->first, it->second); !s.ok()) return s;
+      Status s = sight(mac_seen, MacKey{*id, m.mac}, m.seen_s, &State::upsert_mac_row);
+      if (!s.ok()) return s;
     }
     return {};
   }
 
-  // Writes the times the caches moved since the rows were written, and empties them.
+  // Writes the name and MAC times the caches moved since their rows were written.
   Status store_sightings() {
-    for (const auto& [k, s] : name_seen) {
-      if (!s.dirty) continue;
-      if (Status st = upsert_name_row(k, s); !st.ok()) return st;
-    }
-    for (const auto& [k, s] : mac_seen) {
-      if (!s.dirty) continue;
-      if (Status st = upsert_mac_row(k, s); !st.ok()) return st;
-    }
-    name_seen.clear();
-    mac_seen.clear();
-    return {};
+    if (Status s = flush(name_seen, &State::upsert_name_row); !s.ok()) return s;
+    return flush(mac_seen, &State::upsert_mac_row);
   }
 
   struct MinuteRow {
