@@ -36,33 +36,60 @@ for p in "${ports[@]}"; do
   done
 done
 
-# Device k goes to instance k mod 4.
+# The agents are CPU-bound per value they serve, so the recordings are spread over the
+# four instances by size: largest first, each to the instance with the fewest values so far.
+declare -A port_of
+load=(0 0 0 0)
+while read -r n d; do
+  i=0
+  for j in 1 2 3; do [ "${load[$j]}" -lt "${load[$i]}" ] && i=$j; done
+  load[$i]=$((load[i] + n))
+  port_of[$d]=${ports[$i]}
+done < <(for d in "${devices[@]}"; do
+  echo "$(grep -cE '^1\.3\.6\.1\.2\.1\.(1|2\.2|31\.1\.1|10\.7\.2)\.' "$rec/$d.snmprec") $d"
+done | sort -rn)
 inv=$work/devices.toml
 : > "$inv"
-for k in "${!devices[@]}"; do
-  d=${devices[$k]}
+for d in "${devices[@]}"; do
   printf '[devices."%s"]\naddress = "127.0.0.1:%s"\ncommunity = "%s"\ntimeout = 5\nretries = 1\n\n' \
-    "$d" "${ports[$((k % 4))]}" "$d" >> "$inv"
+    "$d" "${port_of[$d]}" "$d" >> "$inv"
 done
 values=$(cat "$rec"/*.snmprec | wc -l)
-echo "workload: ${#devices[@]} recorded devices, $values values, 4 snmpsim instances"
+echo "workload: ${#devices[@]} recorded devices, $values values, 4 snmpsim instances" \
+  "serving ${load[*]} table values"
 
+# CPU seconds the four agents have used so far (utime + stime of each snmpsimd).
+agent_cpu() {
+  local t=0
+  for p in "${pids[@]}"; do
+    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$t / $(getconf CLK_TCK)" | bc -l
+}
+
+cpu0=$(agent_cpu)
 start=$(date +%s.%N)
-for k in "${!devices[@]}"; do
-  d=${devices[$k]}
+for d in "${devices[@]}"; do
   for t in 1.3.6.1.2.1.1 1.3.6.1.2.1.2.2 1.3.6.1.2.1.31.1.1 1.3.6.1.2.1.10.7.2; do
-    snmpbulkwalk -v2c -c "$d" -On -t 5 -r 1 127.0.0.1:${ports[$((k % 4))]} $t >/dev/null 2>&1 || true
+    snmpbulkwalk -v2c -c "$d" -On -t 5 -r 1 "127.0.0.1:${port_of[$d]}" $t >/dev/null 2>&1 || true
   done
 done
 walk=$(echo "$(date +%s.%N) - $start" | bc -l)
+walk_cpu=$(echo "$(agent_cpu) - $cpu0" | bc -l)
 
 rm -f "$work"/poll.db*
 start=$(date +%s.%N)
-"$nl" poll --db "$work/poll.db" --devices "$inv" --once > "$work/poll.txt" || true
+cpu0=$(agent_cpu)
+/usr/bin/time -f '%U %S' -o "$work/poll.time" \
+  "$nl" poll --db "$work/poll.db" --devices "$inv" --once > "$work/poll.txt" || true
 poll=$(echo "$(date +%s.%N) - $start" | bc -l)
+poll_cpu=$(echo "$(agent_cpu) - $cpu0" | bc -l)
+own_cpu=$(awk '{print $1 + $2}' "$work/poll.time")
 sort -t, -k4 -n "$work/poll.txt" | awk -F", " "{print \$NF, \$1}" | sort -n | tail -4 | sed "s/^/  slowest: /"
 ifs=$(sqlite3 "$work/poll.db" 'select count(*) from snmp_interfaces' 2>/dev/null || echo '?')
 
 printf '%-52s %8.2f s\n' "snmpbulkwalk, device after device (4 tables each)" "$walk"
 printf '%-52s %8.2f s  (%s interfaces stored)\n' "netledger poll --once (all devices, one cycle)" "$poll" "$ifs"
 printf 'netledger is %.1fx faster\n' "$(echo "$walk / $poll" | bc -l)"
+printf 'agents CPU: %.2f s during the walks, %.2f s during the poll; netledger itself %.2f s; %s cores\n' \
+  "$walk_cpu" "$poll_cpu" "$own_cpu" "$(nproc)"
