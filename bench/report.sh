@@ -55,6 +55,8 @@ INSERT INTO protocol_traffic_minute SELECT bucket, 6, sum(packets_sent), sum(byt
   FROM host_traffic_minute GROUP BY bucket;
 UPDATE retention SET pruned_before = $now - 2 * 86400 WHERE resolution = 'minute';
 UPDATE retention SET pruned_before = $now - 30 * 86400 WHERE resolution = 'hour';
+-- The day and month rows above already hold every day: all of them are folded.
+UPDATE rollup_state SET folded_before = ($now / 86400 + 1) * 86400;
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL

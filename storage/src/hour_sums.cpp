@@ -97,15 +97,66 @@ void HourSums::add(const ProtocolBucket& p) {
 Status HourSums::write(Database& db) {
   std::vector<Row> rows(sums_.begin(), sums_.end());
   sums_.clear();
-  constexpr const char* kResolutions[3] = {"hour", "day", "month"};
-  for (int r = 0; r < 3; ++r) {
-    for (Row& row : rows) {
-      if (r == 1) row.first.bucket = day_start(row.first.bucket);
-      if (r == 2) row.first.bucket = month_start(row.first.bucket);
+  sort_and_merge(rows);
+  if (Status s = upsert(db, "hour", rows); !s.ok()) return s;
+  auto folded = folded_before(db);
+  if (!folded.ok()) return folded.error();
+  // Hours of days not folded yet wait for fold_days; late ones of folded days go on now.
+  std::erase_if(rows, [&](const Row& r) { return r.first.bucket >= *folded; });
+  if (rows.empty()) return {};
+  for (Row& row : rows) row.first.bucket = day_start(row.first.bucket);
+  sort_and_merge(rows);
+  if (Status s = upsert(db, "day", rows); !s.ok()) return s;
+  for (Row& row : rows) row.first.bucket = month_start(row.first.bucket);
+  sort_and_merge(rows);
+  return upsert(db, "month", rows);
+}
+
+Result<int64_t> folded_before(const Database& db) {
+  auto st = Statement::prepare(db, "SELECT folded_before FROM rollup_state");
+  if (!st.ok()) return st.error();
+  if (st->step() != SQLITE_ROW) return db.error("read rollup_state");
+  return st->int_at(0);
+}
+
+Status fold_days(Database& db, int64_t before_s) {
+  auto from = folded_before(db);
+  if (!from.ok()) return from.error();
+  const int64_t to = day_start(before_s) == before_s ? before_s : day_start(before_s) + 86400;
+  if (to <= *from) return {};
+  constexpr const char* kDay = "bucket - bucket % 86400";
+  constexpr const char* kMonth = "CAST(strftime('%s', bucket, 'unixepoch', 'start of month') AS INTEGER)";
+  for (const char* period : {kDay, kMonth}) {
+    const std::string res = period == kDay ? "day" : "month";
+    const std::string host =
+        "INSERT INTO host_traffic_" + res +
+        "(bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, bytes_received, "
+        "flows) "
+        "SELECT " +
+        period +
+        ", host_id, ip_proto, app_id, sum(packets_sent), sum(bytes_sent), sum(packets_received), "
+        "sum(bytes_received), sum(flows) FROM host_traffic_hour WHERE bucket >= ?1 AND bucket < ?2 "
+        "GROUP BY 1, 2, 3, 4 ON CONFLICT DO UPDATE SET "
+        "packets_sent = packets_sent + excluded.packets_sent, bytes_sent = bytes_sent + excluded.bytes_sent, "
+        "packets_received = packets_received + excluded.packets_received, "
+        "bytes_received = bytes_received + excluded.bytes_received, flows = flows + excluded.flows";
+    const std::string proto = "INSERT INTO protocol_traffic_" + res +
+                              "(bucket, ip_proto, packets, bytes, flows) SELECT " + period +
+                              ", ip_proto, sum(packets), sum(bytes), sum(flows) FROM protocol_traffic_hour "
+                              "WHERE bucket >= ?1 AND bucket < ?2 GROUP BY 1, 2 ON CONFLICT DO UPDATE SET "
+                              "packets = packets + excluded.packets, bytes = bytes + excluded.bytes, "
+                              "flows = flows + excluded.flows";
+    for (const std::string* sql : {&host, &proto}) {
+      auto st = Statement::prepare(db, sql->c_str());
+      if (!st.ok()) return st.error();
+      st->bind(1, *from).bind(2, to);
+      if (st->step() != SQLITE_DONE) return db.error("fold hours into " + res + "s", ErrorCode::kIo);
     }
-    sort_and_merge(rows);
-    if (Status s = upsert(db, kResolutions[r], rows); !s.ok()) return s;
   }
+  auto mark = Statement::prepare(db, "UPDATE rollup_state SET folded_before = ?1");
+  if (!mark.ok()) return mark.error();
+  mark->bind(1, to);
+  if (mark->step() != SQLITE_DONE) return db.error("update rollup_state", ErrorCode::kIo);
   return {};
 }
 

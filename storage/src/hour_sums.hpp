@@ -1,7 +1,9 @@
 // HourSums: the writer's hour rollups in memory. Minute rows are added as they are
-// stored; write() adds the sums to the hour table and, grouped by day and by month, to
-// those tables, so every minute is counted exactly once in each coarser table whatever
-// retention later deletes.
+// stored; write() adds the sums to the hour table. Days and months are folded from the
+// hours once a day is behind packet time (fold_days); hours of a day already folded are
+// added to the day and month tables at once. So every minute is counted exactly once in
+// each coarser table whatever retention later deletes, and a day's hours are read back
+// once, not re-added to the day and month rows at every hour.
 #pragma once
 
 #include <cstdint>
@@ -19,8 +21,9 @@ class HourSums {
   void add(const ProtocolBucket& p);
   [[nodiscard]] size_t size() const noexcept { return sums_.size(); }
   [[nodiscard]] bool empty() const noexcept { return sums_.empty(); }
-  // Upserts every sum into the hour, day and month tables (inside the caller's
-  // transaction), in key order so each lands beside the one before; empties the map.
+  // Upserts every sum into the hour table, and those of folded days into the day and
+  // month tables (inside the caller's transaction), in key order so each lands beside
+  // the one before; empties the map.
   Status write(Database& db);
 
   struct Key {
@@ -45,5 +48,13 @@ class HourSums {
   };
   std::unordered_map<Key, Sums, KeyHash> sums_;
 };
+
+// Folds the hours before `before_s` (rounded up to a day) that are not folded yet into
+// the day and month tables, and moves rollup_state.folded_before there. Inside the
+// caller's transaction; never moves the mark back.
+Status fold_days(Database& db, int64_t before_s);
+
+// rollup_state.folded_before: hours from there on are not in the day and month tables.
+Result<int64_t> folded_before(const Database& db);
 
 }  // namespace netledger::storage

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "hour_sums.hpp"
 #include "statement.hpp"
+#include "traffic_tables.hpp"
 
 namespace netledger::storage {
 
@@ -49,6 +51,11 @@ const std::vector<Timed>& timed_tables(const std::string& resolution) {
 
 Result<int64_t> cut(Database& db, const std::string& resolution, int64_t before_s) {
   int64_t n = 0;
+  if (resolution == "hour" || resolution == "day" || resolution == "month") {
+    // Hours go into the days and months before they go, and the days a cut removes are
+    // folded first, so the views do not bring them back from the hours.
+    if (Status s = fold_days(db, before_s); !s.ok()) return s.error();
+  }
   for (const Timed& t : timed_tables(resolution)) {
     std::string sql = std::string("DELETE FROM ") + t.table + " WHERE " + t.time + " < ?1";
     auto st = Statement::prepare(db, sql.c_str());
@@ -117,12 +124,11 @@ Result<Resolution> covering_resolution(const Database& db, int64_t since_s) {
   }
   // An open start means "from the oldest data": months are kept longest, so theirs is it.
   if (since_s == INT64_MIN) {
-    auto oldest = Scalar::get(db,
-                              "SELECT min(m) FROM (SELECT min(bucket) AS m FROM host_traffic_month UNION ALL "
-                              "SELECT min(bucket) FROM protocol_traffic_month UNION ALL "
-                              "SELECT min(bucket) FROM if_traffic_month)");
-    if (!oldest.ok()) return oldest.error();
-    if (*oldest) since_s = **oldest;
+    for (const char* base : {"host_traffic", "protocol_traffic", "if_traffic"}) {
+      auto span = bucket_span(db, traffic_source(base, Resolution::kMonth), INT64_MIN, INT64_MAX);
+      if (!span.ok()) return span.error();
+      if (*span) since_s = since_s == INT64_MIN ? (*span)->first : std::min(since_s, (*span)->first);
+    }
   }
   // The schema's "never pruned" mark is INT64_MIN + 1: an open start is covered by it.
   const int64_t since = std::max(since_s, INT64_MIN + 1);

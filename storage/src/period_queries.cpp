@@ -10,6 +10,7 @@
 #include "netledger/core/stats.hpp"
 #include "netledger/core/time_format.hpp"
 #include "statement.hpp"
+#include "traffic_tables.hpp"
 
 namespace netledger::storage {
 
@@ -31,15 +32,24 @@ int64_t floor_to(int64_t t, int64_t step) {
 Result<TimeRange> bounded(const Database& db, TimeRange range, const std::string& table,
                           const char* time_col) {
   if (range.since_s != INT64_MIN && range.until_s != INT64_MAX) return range;
-  auto st = Statement::prepare(db, ("SELECT min(" + std::string(time_col) + "), max(" + time_col + ") FROM " +
-                                    table + " WHERE " + time_col + " >= ?1 AND " + time_col + " < ?2")
-                                       .c_str());
-  if (!st.ok()) return st.error();
-  st->bind(1, range.since_s).bind(2, range.until_s);
-  if (st->step() != SQLITE_ROW || st->is_null(0)) return TimeRange{0, 0};
+  std::optional<std::pair<int64_t, int64_t>> span;
+  if (std::string(time_col) == "bucket") {
+    auto s = bucket_span(db, table, range.since_s, range.until_s);
+    if (!s.ok()) return s.error();
+    span = *s;
+  } else {
+    auto st =
+        Statement::prepare(db, ("SELECT min(" + std::string(time_col) + "), max(" + time_col + ") FROM " +
+                                table + " WHERE " + time_col + " >= ?1 AND " + time_col + " < ?2")
+                                   .c_str());
+    if (!st.ok()) return st.error();
+    st->bind(1, range.since_s).bind(2, range.until_s);
+    if (st->step() == SQLITE_ROW && !st->is_null(0)) span = std::pair{st->int_at(0), st->int_at(1)};
+  }
+  if (!span) return TimeRange{0, 0};
   TimeRange r = range;
-  if (r.since_s == INT64_MIN) r.since_s = st->int_at(0);
-  if (r.until_s == INT64_MAX) r.until_s = st->int_at(1) + 1;
+  if (r.since_s == INT64_MIN) r.since_s = span->first;
+  if (r.until_s == INT64_MAX) r.until_s = span->second + 1;
   return r;
 }
 
@@ -53,6 +63,7 @@ Result<Timeline> query_timeline(const Database& db, TimeRange range, int64_t ste
   tl.resolution = *res;
   const bool interfaces = by == SeriesBy::kInterface;
   std::string table;
+  std::string base;  // host_traffic or protocol_traffic; empty for interfaces
   std::string time_col = "bucket";
   std::string key;
   std::string value;
@@ -88,7 +99,8 @@ Result<Timeline> query_timeline(const Database& db, TimeRange range, int64_t ste
       binds.insert(binds.end(), {filter.port, filter.port, filter.port});
     }
   } else if (host_side) {
-    table = std::string("host_traffic_") + resolution_name(*res);
+    base = "host_traffic";
+    table = traffic_source(base, *res);
     value = filter.host.empty() ? "t.bytes_sent" : "t.bytes_sent + t.bytes_received";
     if (by == SeriesBy::kHost) {
       join = " JOIN hosts h ON h.id = t.host_id";
@@ -110,7 +122,8 @@ Result<Timeline> query_timeline(const Database& db, TimeRange range, int64_t ste
       binds.push_back(ip->to_string());
     }
   } else {
-    table = std::string("protocol_traffic_") + resolution_name(*res);
+    base = "protocol_traffic";
+    table = traffic_source(base, *res);
     value = "t.bytes";
     key = by == SeriesBy::kProtocol ? "t.ip_proto" : "'total'";
   }
@@ -135,6 +148,11 @@ Result<Timeline> query_timeline(const Database& db, TimeRange range, int64_t ste
         "--step is too fine for this range (" + std::to_string(steps) + " points); choose a coarser one");
   }
   for (size_t i = 0; i < steps; ++i) tl.starts.push_back(origin + static_cast<int64_t>(i) * tl.step_s);
+  if (!base.empty()) {
+    auto rows = traffic_rows(db, base, *res, b->since_s, b->until_s);
+    if (!rows.ok()) return rows.error();
+    table = *rows;
+  }
   std::string sql = "SELECT (t." + time_col + " - ?1) / ?2, " + key + ", sum(" + value + "), sum(" +
                     value_out + ") FROM " + table + " t" + join + " WHERE t." + time_col + " >= ?3 AND t." +
                     time_col + " < ?4 AND " + where + " GROUP BY 1, 2";
@@ -191,8 +209,9 @@ Result<std::vector<PeriodRow>> query_summary(const Database& db, TimeRange range
   if (!res.ok()) return res.error();
   Resolution r = *res == Resolution::kMonth ? Resolution::kDay : std::max(*res, Resolution::kDay);
   if (*res == Resolution::kMonth) r = Resolution::kMonth;
-  std::string table = std::string("protocol_traffic_") + resolution_name(r);
-  auto st = Statement::prepare(db, ("SELECT bucket, sum(bytes), sum(packets), sum(flows) FROM " + table +
+  auto table = traffic_rows(db, "protocol_traffic", r, range.since_s, range.until_s);
+  if (!table.ok()) return table.error();
+  auto st = Statement::prepare(db, ("SELECT bucket, sum(bytes), sum(packets), sum(flows) FROM " + *table +
                                     " WHERE bucket >= ?1 AND bucket < ?2 GROUP BY bucket ORDER BY bucket")
                                        .c_str());
   if (!st.ok()) return st.error();

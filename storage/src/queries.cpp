@@ -5,6 +5,7 @@
 #include "netledger/core/time_format.hpp"
 #include "netledger/storage/maintenance.hpp"
 #include "statement.hpp"
+#include "traffic_tables.hpp"
 
 namespace netledger::storage {
 
@@ -20,15 +21,14 @@ int64_t sql_limit(size_t limit) {
 Result<std::string> table_for(const Database& db, const char* base, TimeRange range) {
   auto res = covering_resolution(db, range.since_s);
   if (!res.ok()) return res.error();
-  const std::string fine = std::string(base) + "_" + resolution_name(*res);
-  if (*res == Resolution::kMonth) return fine;
+  if (*res == Resolution::kMonth) return traffic_rows(db, base, *res, range.since_s, range.until_s);
   if (range.since_s == INT64_MIN || range.until_s == INT64_MAX) {
     // An open end stops where the data does.
-    auto st = Statement::prepare(db, ("SELECT min(bucket), max(bucket) FROM " + fine).c_str());
-    if (!st.ok()) return st.error();
-    if (st->step() != SQLITE_ROW || st->is_null(0)) return fine;
-    if (range.since_s == INT64_MIN) range.since_s = st->int_at(0);
-    if (range.until_s == INT64_MAX) range.until_s = st->int_at(1) + 1;
+    auto span = bucket_span(db, traffic_source(base, *res), INT64_MIN, INT64_MAX);
+    if (!span.ok()) return span.error();
+    if (!*span) return traffic_rows(db, base, *res, range.since_s, range.until_s);
+    if (range.since_s == INT64_MIN) range.since_s = (*span)->first;
+    if (range.until_s == INT64_MAX) range.until_s = (*span)->second + 1;
   }
   const auto up = static_cast<Resolution>(static_cast<int>(*res) + 1);
   auto align_up = [&](int64_t t) {
@@ -47,15 +47,18 @@ Result<std::string> table_for(const Database& db, const char* base, TimeRange ra
   };
   const int64_t lo = align_up(range.since_s);
   const int64_t hi = align_down(range.until_s);
-  if (lo >= hi) return fine;
-  const std::string coarse = std::string(base) + "_" + resolution_name(up);
+  if (lo >= hi) return traffic_rows(db, base, *res, range.since_s, range.until_s);
   // Three ranges, each a plain range on the leading key column so each reads only its rows.
-  auto part = [](const std::string& table, int64_t from, int64_t to) {
-    return "SELECT * FROM " + table + " WHERE bucket >= " + std::to_string(from) + " AND bucket < " +
-           std::to_string(to);
-  };
-  return "(" + part(fine, range.since_s, lo) + " UNION ALL " + part(coarse, lo, hi) + " UNION ALL " +
-         part(fine, hi, range.until_s) + ")";
+  std::string sql = "(";
+  const std::pair<Resolution, std::pair<int64_t, int64_t>> parts[3] = {
+      {*res, {range.since_s, lo}}, {up, {lo, hi}}, {*res, {hi, range.until_s}}};
+  for (const auto& [r, span] : parts) {
+    auto selects = traffic_selects(db, base, r, span.first, span.second);
+    if (!selects.ok()) return selects.error();
+    if (sql.size() > 1) sql += " UNION ALL ";
+    sql += *selects;
+  }
+  return sql + ")";
 }
 
 std::string with_table(std::string sql, const std::string& placeholder, const std::string& table) {

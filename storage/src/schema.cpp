@@ -289,6 +289,42 @@ CREATE TABLE settings (
 );
 )sql";
 
+// Days and months are folded from hours once, when packet time has moved past a day,
+// not re-added at every hour. Hours from folded_before on are not in the day and month
+// tables yet; the v_ views add them, so readers see every hour exactly once.
+constexpr const char* kVersion5 = R"sql(
+CREATE TABLE rollup_state (
+  folded_before INTEGER NOT NULL   -- a day boundary: hours before it are in the day and month tables
+);
+INSERT INTO rollup_state
+  SELECT coalesce(max(b) - max(b) % 86400 + 86400, 0)
+  FROM (SELECT max(bucket) AS b FROM host_traffic_hour UNION ALL SELECT max(bucket) FROM protocol_traffic_hour);
+CREATE VIEW v_host_traffic_day AS
+  SELECT bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, bytes_received, flows
+  FROM host_traffic_day
+  UNION ALL
+  SELECT bucket - bucket % 86400, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received,
+         bytes_received, flows
+  FROM host_traffic_hour WHERE bucket >= (SELECT folded_before FROM rollup_state);
+CREATE VIEW v_host_traffic_month AS
+  SELECT bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, bytes_received, flows
+  FROM host_traffic_month
+  UNION ALL
+  SELECT CAST(strftime('%s', bucket, 'unixepoch', 'start of month') AS INTEGER), host_id, ip_proto, app_id,
+         packets_sent, bytes_sent, packets_received, bytes_received, flows
+  FROM host_traffic_hour WHERE bucket >= (SELECT folded_before FROM rollup_state);
+CREATE VIEW v_protocol_traffic_day AS
+  SELECT bucket, ip_proto, packets, bytes, flows FROM protocol_traffic_day
+  UNION ALL
+  SELECT bucket - bucket % 86400, ip_proto, packets, bytes, flows
+  FROM protocol_traffic_hour WHERE bucket >= (SELECT folded_before FROM rollup_state);
+CREATE VIEW v_protocol_traffic_month AS
+  SELECT bucket, ip_proto, packets, bytes, flows FROM protocol_traffic_month
+  UNION ALL
+  SELECT CAST(strftime('%s', bucket, 'unixepoch', 'start of month') AS INTEGER), ip_proto, packets, bytes, flows
+  FROM protocol_traffic_hour WHERE bucket >= (SELECT folded_before FROM rollup_state);
+)sql";
+
 }  // namespace
 
 const char* schema_step(int version) {
@@ -297,6 +333,7 @@ const char* schema_step(int version) {
     case 2: return kVersion2;
     case 3: return kVersion3;
     case 4: return kVersion4;
+    case 5: return kVersion5;
     default: return "";
   }
 }

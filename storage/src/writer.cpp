@@ -119,8 +119,9 @@ struct Writer::State {
   HourSums rollups;                 // hour sums not yet added to the rollup tables
   int64_t rolled_hour = INT64_MIN;  // the hour of packet time the rollups were last stored in
 
-  // Adds the gathered hour sums to the hour, day and month tables, with the name and MAC
-  // sightings the caches hold.
+  // Adds the gathered hour sums to the hour table, with the name and MAC sightings the
+  // caches hold, and folds the days before the newest hour of packet time into the day
+  // and month tables.
   Status store_rollups() {
     if (rollups.empty() && name_seen.empty() && mac_seen.empty()) return {};
     if (Status s = begin(); !s.ok()) return s;
@@ -128,6 +129,9 @@ struct Writer::State {
     if (!sp.began()) return db->error("SAVEPOINT", ErrorCode::kIo);
     if (Status s = store_sightings(); !s.ok()) return s;
     if (Status s = rollups.write(*db); !s.ok()) return s;
+    if (rolled_hour != INT64_MIN) {
+      if (Status s = fold_days(*db, day_start(rolled_hour)); !s.ok()) return s;
+    }
     return sp.release();
   }
 

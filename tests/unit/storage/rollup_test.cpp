@@ -37,6 +37,16 @@ Totals sum_hosts(const Database& db, TimeRange r) {
   return t;
 }
 
+uint64_t sent_in(const Database& db, const std::string& source) {
+  sqlite3_stmt* st = nullptr;
+  std::string sql = "SELECT coalesce(sum(bytes_sent), 0) FROM " + source;
+  EXPECT_EQ(sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &st, nullptr), SQLITE_OK) << source;
+  EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
+  auto n = static_cast<uint64_t>(sqlite3_column_int64(st, 0));
+  sqlite3_finalize(st);
+  return n;
+}
+
 // Three days of minute buckets for a few hosts, with an exact expected total per day.
 std::vector<uint64_t> fill(const std::string& path) {
   auto db = Database::open(path, OpenMode::kReadWrite);
@@ -83,16 +93,15 @@ TEST(Rollups, EveryResolutionHoldsTheSameTotalsBeforeAndAfterPruning) {
   ASSERT_TRUE(db.ok());
   const TimeRange everything{kStart, kStart + kDays * 86400};
   EXPECT_EQ(sum_hosts(**db, everything).sent, all);
-  // The same totals read from each table directly.
-  for (const char* table :
-       {"host_traffic_minute", "host_traffic_hour", "host_traffic_day", "host_traffic_month"}) {
-    sqlite3_stmt* st = nullptr;
-    std::string sql = std::string("SELECT sum(bytes_sent) FROM ") + table;
-    ASSERT_EQ(sqlite3_prepare_v2((*db)->handle(), sql.c_str(), -1, &st, nullptr), SQLITE_OK);
-    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-    EXPECT_EQ(static_cast<uint64_t>(sqlite3_column_int64(st, 0)), all) << table;
-    sqlite3_finalize(st);
+  // The same totals read from each resolution directly: days and months through the
+  // views, which add the hours of the day packet time has not left yet.
+  for (const char* source :
+       {"host_traffic_minute", "host_traffic_hour", "v_host_traffic_day", "v_host_traffic_month"}) {
+    EXPECT_EQ(sent_in(**db, source), all) << source;
   }
+  // The day and month tables hold the first two days: the third is still open.
+  EXPECT_EQ(sent_in(**db, "host_traffic_day"), per_day[0] + per_day[1]);
+  EXPECT_EQ(sent_in(**db, "host_traffic_month"), per_day[0] + per_day[1]);
   // Day 2 alone, a multi-hour range inside day 1.
   EXPECT_EQ(sum_hosts(**db, TimeRange{kStart + 86400, kStart + 2 * 86400}).sent, per_day[1]);
 
@@ -122,6 +131,79 @@ TEST(Rollups, EveryResolutionHoldsTheSameTotalsBeforeAndAfterPruning) {
   auto months = query_summary(**db, everything, true, 1, 0);
   ASSERT_TRUE(months.ok());
   EXPECT_EQ(months->size(), 2U);  // December 2025 and January 2026
+}
+
+TEST(Rollups, HoursArrivingForADayAlreadyFoldedGoStraightIntoItsDayAndMonth) {
+  test::TempDir dir;
+  const std::string path = dir.file("r.db");
+  std::vector<uint64_t> per_day = fill(path);
+  // A second run brings one more minute of the first day, which is folded already.
+  {
+    auto db = Database::open(path, OpenMode::kReadWrite);
+    ASSERT_TRUE(db.ok());
+    auto w = Writer::open(std::move(*db));
+    ASSERT_TRUE(w.ok());
+    CaptureStats stats;
+    stats.kind = "replay";
+    auto run = (*w)->begin_run(stats);
+    ASSERT_TRUE(run.ok());
+    TrafficBatch b;
+    HostBucket h;
+    h.bucket_s = kStart + 3600 + 60;
+    h.host = *IpAddr::parse("192.0.2.1");
+    h.ip_proto = 6;
+    h.bytes_sent = 5000;
+    h.packets_sent = 1;
+    b.hosts.push_back(h);
+    ASSERT_TRUE((*w)->consume(std::move(b)).ok());
+    ASSERT_TRUE((*w)->end_run(*run, stats).ok());
+  }
+  auto db = Database::open(path, OpenMode::kReadOnly);
+  ASSERT_TRUE(db.ok());
+  const uint64_t all = per_day[0] + per_day[1] + per_day[2] + 5000;
+  EXPECT_EQ(sent_in(**db, "host_traffic_day"), per_day[0] + 5000 + per_day[1]);
+  EXPECT_EQ(sent_in(**db, "v_host_traffic_day"), all);
+  EXPECT_EQ(sent_in(**db, "v_host_traffic_month"), all);
+  EXPECT_EQ(sum_hosts(**db, TimeRange{kStart, kStart + 86400}).sent, per_day[0] + 5000);
+}
+
+TEST(Rollups, AFileFromSchema4KeepsItsTotalsWhenUpgraded) {
+  test::TempDir dir;
+  const std::string path = dir.file("r.db");
+  std::vector<uint64_t> per_day = fill(path);
+  const uint64_t all = per_day[0] + per_day[1] + per_day[2];
+  {
+    // Schema 4 added every hour to its day and month at once: fold the open day by hand,
+    // and take away what schema 5 added.
+    auto db = Database::open(path, OpenMode::kReadWrite);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(
+        (*db)
+            ->exec("INSERT INTO host_traffic_day SELECT bucket - bucket % 86400, host_id, ip_proto, app_id, "
+                   "sum(packets_sent), sum(bytes_sent), sum(packets_received), sum(bytes_received), "
+                   "sum(flows) FROM host_traffic_hour WHERE bucket >= (SELECT folded_before FROM "
+                   "rollup_state) GROUP BY 1, 2, 3, 4; "
+                   "INSERT INTO host_traffic_month SELECT CAST(strftime('%s', bucket, 'unixepoch', "
+                   "'start of month') AS INTEGER) AS m, host_id, ip_proto, app_id, sum(packets_sent), "
+                   "sum(bytes_sent), sum(packets_received), sum(bytes_received), sum(flows) FROM "
+                   "host_traffic_hour WHERE bucket >= (SELECT folded_before FROM rollup_state) GROUP BY 1, "
+                   "2, 3, 4 ON CONFLICT DO UPDATE SET bytes_sent = bytes_sent + excluded.bytes_sent; "
+                   "DROP VIEW v_host_traffic_day; DROP VIEW v_host_traffic_month; "
+                   "DROP VIEW v_protocol_traffic_day; DROP VIEW v_protocol_traffic_month; "
+                   "DROP TABLE rollup_state; PRAGMA user_version = 4;")
+            .ok());
+    EXPECT_EQ(sent_in(**db, "host_traffic_day"), all);
+    EXPECT_EQ(sent_in(**db, "host_traffic_month"), all);
+  }
+  auto db = Database::open(path, OpenMode::kReadWrite);  // upgrades to the current schema
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  EXPECT_EQ(sent_in(**db, "v_host_traffic_day"), all);
+  EXPECT_EQ(sent_in(**db, "v_host_traffic_month"), all);
+  PruneOptions po;
+  po.now_s = kStart + kDays * 86400;
+  po.keep = {{"minute", 3600}, {"hour", 3600}};
+  ASSERT_TRUE(prune(**db, po).ok());
+  EXPECT_EQ(sum_hosts(**db, TimeRange{kStart, kStart + kDays * 86400}).sent, all);
 }
 
 TEST(Percentile95, DropsTheTopFivePercentAsBillingDoes) {
