@@ -100,7 +100,8 @@ std::string cycle_line(const DeviceCycle& c) {
   std::string line = p.device + (p.device != p.address ? " (" + p.address + ")" : "") + ": ";
   if (!p.reachable) return line + "unreachable: " + p.error + ", " + took;
   line += "reachable, " + std::to_string(p.interfaces.size()) + " interfaces, " + std::to_string(open) +
-          " findings, " + took;
+          " findings, " + std::to_string(p.values) + " values" +
+          (p.inventory_read ? "" : " (port names and types known)") + ", " + took;
   if (!p.error.empty()) line += "; stopped early: " + p.error + " (what was read is kept)";
   for (const auto& w : p.warnings) line += "; " + w;
   return line;
@@ -127,12 +128,18 @@ int run_poll(PollArgs a) {
   for (const auto& t : *targets) interval = std::min(interval, t.interval_s);
   // A cycle ends before the next one is due.
   o.cycle_deadline_s = static_cast<double>(interval) * 0.9;
+  std::vector<snmp::KnownInventory> known;  // what each device's ports are, kept between cycles
+  o.known = &known;
   int failed = 0;
   for (int cycle = 1;; ++cycle) {
     auto started = std::chrono::steady_clock::now();
     std::vector<DevicePoll> polls = snmp::poll_cycle(*targets, o);
     failed = 0;
+    int64_t values = 0;
+    size_t reachable = 0;
     for (size_t i = 0; i < polls.size(); ++i) {
+      values += polls[i].values;
+      reachable += polls[i].reachable ? 1 : 0;
       auto mem = store.memory(polls[i].device);
       if (!mem.ok()) {
         print_error(mem.error().message);
@@ -146,6 +153,11 @@ int run_poll(PollArgs a) {
       if (!c.poll.reachable || !c.poll.error.empty()) ++failed;
       std::cout << cycle_line(c) << "\n";
     }
+    char took[32];
+    std::snprintf(took, sizeof took, "%.2f s",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    std::cout << "cycle " << cycle << ": " << polls.size() << " devices, " << reachable << " reachable, "
+              << values << " values, " << took << "\n";
     std::cout.flush();
     if (a.once || (a.cycles > 0 && cycle >= a.cycles) || stop_requested().load()) break;
     auto next = started + std::chrono::seconds(interval);

@@ -89,10 +89,16 @@ const std::vector<Table>& tables() {
       {"ifTable",
        oids::kIfEntry,
        {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 19, 20},
+       {2, 3, 4, 6},  // descr, type, MTU, MAC
        false,
        &set_if},
-      {"ifXTable", oids::kIfXEntry, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 18, 19}, true, &set_ifx},
-      {"dot3StatsTable", oids::kDot3StatsEntry, {2, 3, 4, 5, 8, 9, 19}, false, &set_dot3},
+      {"ifXTable",
+       oids::kIfXEntry,
+       {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 18, 19},
+       {1, 18},  // name, alias
+       true,
+       &set_ifx},
+      {"dot3StatsTable", oids::kDot3StatsEntry, {2, 3, 4, 5, 8, 9, 19}, {}, false, &set_dot3},
   };
   return kTables;
 }

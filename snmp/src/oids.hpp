@@ -23,6 +23,7 @@ inline const Oid kIfNumber = {1, 3, 6, 1, 2, 1, 2, 1, 0};
 inline const Oid kEngineBoots = {1, 3, 6, 1, 6, 3, 10, 2, 1, 2, 0};
 inline const Oid kEngineTime = {1, 3, 6, 1, 6, 3, 10, 2, 1, 3, 0};
 inline const Oid kHrSystemUptime = {1, 3, 6, 1, 2, 1, 25, 1, 1, 0};
+inline const Oid kIfTableLastChange = {1, 3, 6, 1, 2, 1, 31, 1, 5, 0};
 inline const Oid kIfEntry = {1, 3, 6, 1, 2, 1, 2, 2, 1};
 inline const Oid kIfXEntry = {1, 3, 6, 1, 2, 1, 31, 1, 1, 1};
 inline const Oid kDot3StatsEntry = {1, 3, 6, 1, 2, 1, 10, 7, 2, 1};
@@ -32,7 +33,8 @@ struct Table {
   std::string name;
   oids::Oid entry;
   std::vector<int> columns;
-  bool needs_v2 = false;  // has Counter64 columns
+  std::vector<int> inventory;  // those of `columns` that say what a port is, not what it counted
+  bool needs_v2 = false;       // has Counter64 columns
   // Stores one value; false when its type does not fit the column.
   bool (*set)(IfRow& r, int column, const std::optional<std::string>& text,
               const std::optional<std::string>& hex, std::optional<int64_t> integer,

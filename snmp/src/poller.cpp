@@ -98,8 +98,9 @@ struct Value {
 
 class DevicePoller {
  public:
-  DevicePoller(const Target& t, const PollOptions& o, int64_t deadline_ms, DevicePoll& out)
-      : t_(t), o_(o), out_(out), deadline_ms_(deadline_ms) {}
+  DevicePoller(const Target& t, const PollOptions& o, int64_t deadline_ms, DevicePoll& out,
+               KnownInventory* known)
+      : t_(t), o_(o), out_(out), known_(known), deadline_ms_(deadline_ms) {}
   ~DevicePoller() {
     if (sess_ != nullptr) snmp_sess_close(sess_);
   }
@@ -113,14 +114,15 @@ class DevicePoller {
     if (open()) {
       if (system_group()) {
         out_.reachable = true;
-        for (const Table& table : tables()) {
-          if (stopped()) {
-            out_.error = "stopped (signal or cycle deadline) before every table was read";
-            break;
-          }
-          if (t_.version == 1 && table.needs_v2) continue;  // never ask v1 for Counter64
-          if (!walk(table)) break;
+        const bool reuse = inventory_current();
+        out_.inventory_read = !reuse;
+        const bool whole = walk_tables(reuse ? Columns::kCounting : Columns::kAll);
+        if (reuse && !fill_inventory() && whole) {
+          // A port the last inventory does not know: read what the ports are now.
+          out_.inventory_read = true;
+          if (walk_tables(Columns::kInventory)) (void)fill_inventory();
         }
+        remember();
       }
     }
     out_.took_ms = mono_ms() - start;
@@ -129,6 +131,82 @@ class DevicePoller {
   }
 
  private:
+  enum class Columns : uint8_t { kAll, kCounting, kInventory };
+
+  // Walks every table (the columns asked for); false when the walk stopped early.
+  bool walk_tables(Columns which) {
+    for (const Table& table : tables()) {
+      if (stopped()) {
+        out_.error = "stopped (signal or cycle deadline) before every table was read";
+        return false;
+      }
+      if (t_.version == 1 && table.needs_v2) continue;  // never ask v1 for Counter64
+      std::vector<int> cols;
+      for (int c : table.columns) {
+        const bool inventory =
+            std::find(table.inventory.begin(), table.inventory.end(), c) != table.inventory.end();
+        if (which == Columns::kAll || (which == Columns::kInventory) == inventory) cols.push_back(c);
+      }
+      if (!cols.empty() && !walk(table, cols)) return false;
+    }
+    return true;
+  }
+
+  // Whether the inventory from the last cycle still describes the device.
+  [[nodiscard]] bool inventory_current() const {
+    if (known_ == nullptr || !known_->valid) return false;
+    const KnownInventory& k = *known_;
+    const auto uptime = out_.info.uptime_s();
+    const bool rebooted =
+        (uptime && k.uptime_s && *uptime < *k.uptime_s) ||
+        (out_.info.engine_boots && k.engine_boots && *out_.info.engine_boots != *k.engine_boots);
+    const bool old = static_cast<double>(mono_ms() - k.read_mono_ms) >= o_.inventory_refresh_s * 1000;
+    return !rebooted && !old && if_number_ == k.if_number && table_last_change_ == k.table_last_change;
+  }
+
+  // Copies the known inventory fields into the rows just read; false when a row is not known.
+  bool fill_inventory() {
+    bool all = true;
+    for (auto& [index, row] : out_.interfaces) {
+      auto it = known_->ports.find(index);
+      if (it == known_->ports.end()) {
+        all = false;
+        continue;
+      }
+      const IfRow& k = it->second;
+      if (row.descr.empty()) row.descr = k.descr;
+      if (!row.type) row.type = k.type;
+      if (!row.mtu) row.mtu = k.mtu;
+      if (row.mac.empty()) row.mac = k.mac;
+      if (row.name.empty()) row.name = k.name;
+      if (row.alias.empty()) row.alias = k.alias;
+    }
+    return all;
+  }
+
+  void remember() {
+    if (known_ == nullptr) return;
+    KnownInventory& k = *known_;
+    k.uptime_s = out_.info.uptime_s();
+    k.engine_boots = out_.info.engine_boots;
+    if (!out_.inventory_read) return;
+    k.valid = out_.error.empty();
+    k.if_number = if_number_;
+    k.table_last_change = table_last_change_;
+    k.read_mono_ms = mono_ms();
+    k.ports.clear();
+    for (const auto& [index, row] : out_.interfaces) {
+      IfRow& p = k.ports[index];
+      p.if_index = index;
+      p.descr = row.descr;
+      p.type = row.type;
+      p.mtu = row.mtu;
+      p.mac = row.mac;
+      p.name = row.name;
+      p.alias = row.alias;
+    }
+  }
+
   bool stopped() const {
     return (o_.stop != nullptr && o_.stop->load()) || (deadline_ms_ != 0 && mono_ms() >= deadline_ms_);
   }
@@ -265,6 +343,7 @@ class DevicePoller {
       wanted.push_back(oids::kEngineBoots);
       wanted.push_back(oids::kEngineTime);
       wanted.push_back(oids::kHrSystemUptime);
+      wanted.push_back(oids::kIfTableLastChange);
     }
     netsnmp_pdu* pdu = snmp_pdu_create(SNMP_MSG_GET);
     for (const Oid& o : wanted) snmp_add_null_var(pdu, o.data(), o.size());
@@ -289,6 +368,8 @@ class DevicePoller {
       if (name == oids::kEngineTime) d.engine_time = val.unsigned_value();
       if (name == oids::kHrSystemUptime) d.hr_uptime = val.unsigned_value();
       if (name == oids::kIfNumber) if_number_ = val.unsigned_value().value_or(0);
+      if (name == oids::kIfTableLastChange) table_last_change_ = val.unsigned_value();
+      ++out_.values;
     }
     snmp_free_pdu(resp);
     return true;
@@ -301,11 +382,11 @@ class DevicePoller {
     bool done = false;
   };
 
-  // Walks the wanted columns of `table` side by side. False when the device stopped
+  // Walks the columns `wanted` of `table` side by side. False when the device stopped
   // answering (what was read is kept).
-  bool walk(const Table& table) {
+  bool walk(const Table& table, const std::vector<int>& wanted) {
     std::vector<Column> cols;
-    for (int c : table.columns) {
+    for (int c : wanted) {
       Oid p = table.entry;
       p.push_back(static_cast<oid>(c));
       cols.push_back(Column{p, p, c, false});
@@ -351,6 +432,7 @@ class DevicePoller {
       size_t i = 0;
       bool progressed = false;
       for (netsnmp_variable_list* v = resp->variables; v != nullptr; v = v->next_variable, ++i) {
+        ++out_.values;
         Column* c = active[i % active.size()];
         if (c->done) continue;
         if (v->type == SNMP_ENDOFMIBVIEW || !has_prefix(v->name, v->name_length, c->prefix)) {
@@ -392,9 +474,11 @@ class DevicePoller {
   const Target& t_;
   const PollOptions& o_;
   DevicePoll& out_;
+  KnownInventory* known_ = nullptr;  // null: read everything
   void* sess_ = nullptr;
   int64_t deadline_ms_ = 0;
-  uint64_t if_number_ = 0;  // ifNumber: how many ifTable rows the device has
+  uint64_t if_number_ = 0;                     // ifNumber: how many ifTable rows the device has
+  std::optional<uint64_t> table_last_change_;  // ifTableLastChange
 };
 
 }  // namespace
@@ -424,9 +508,11 @@ std::vector<DevicePoll> poll_cycle(const std::vector<Target>& targets, const Pol
   std::atomic<size_t> next{0};
   const int64_t deadline =
       options.cycle_deadline_s > 0 ? mono_ms() + static_cast<int64_t>(options.cycle_deadline_s * 1000) : 0;
+  if (options.known != nullptr) options.known->resize(targets.size());
   auto worker = [&] {
     for (size_t i = next++; i < targets.size(); i = next++) {
-      DevicePoller p(targets[i], options, deadline, out[i]);
+      DevicePoller p(targets[i], options, deadline, out[i],
+                     options.known != nullptr ? &(*options.known)[i] : nullptr);
       p.run();
     }
   };

@@ -69,6 +69,15 @@ def partial_agent():
     return rows
 
 
+def rebooting_agent():
+    """One port; sysUpTime runs backwards, so every poll finds the agent restarted."""
+    rows = [r for r in system("rebooting") if not r.startswith("1.3.6.1.2.1.1.3.0|")]
+    rows.append("1.3.6.1.2.1.1.3.0|67:numeric|initial=1000000000,rate=-100000")
+    rows += [f"{IF}2.1|4|uplink", f"{IF}3.1|2|6", f"{IF}7.1|2|1", f"{IF}8.1|2|1", f"{IF}10.1|65|1000",
+             f"{IF}16.1|65|2000", f"{IFX}1.1|4|rb0"]
+    return rows
+
+
 def big_switch(n=600):
     rows = system("big-switch")
     for i in range(1, n + 1):
@@ -100,6 +109,7 @@ def main():
         write(data, "lab", lab_switch())
         write(data, "partial", partial_agent())
         write(data, "big", big_switch())
+        write(data, "rebooting", rebooting_agent())
         for f in os.listdir(data):
             os.chmod(os.path.join(data, f), 0o644)
         nl = Netledger(binary, work)
@@ -108,11 +118,26 @@ def main():
             # Rules: four cycles three seconds apart.
             inv = os.path.join(work, "lab.toml")
             with open(inv, "w") as f:
-                f.write(f'[devices.lab]\naddress = "{addr}"\ncommunity = "lab"\ninterval = 3\n')
+                f.write(f'[devices.lab]\naddress = "{addr}"\ncommunity = "lab"\ninterval = 3\n\n'
+                        f'[devices.rebooting]\naddress = "{addr}"\ncommunity = "rebooting"\ninterval = 3\n')
             db = nl.db("rules.db")
             r = nl.run("poll", "--db", db, "--devices", inv, "--cycles", "4", timeout=120)
             checks.equal(r.returncode, 0, f"four polling cycles ({r.stderr.strip()})")
-            health = nl.report("health", db)
+            # The first cycle reads what the ports are; the next ones only what they counted.
+            cycles = [line for line in r.stdout.splitlines() if line.startswith("lab")]
+            values = [int(line.split(" values")[0].rsplit(", ", 1)[1]) for line in cycles]
+            print("values per cycle:", values)
+            checks.check(len(cycles) == 4 and "names and types known" not in cycles[0] and
+                         all("names and types known" in line for line in cycles[1:]),
+                         "port names and types are read once, then reused")
+            checks.check(len(values) == 4 and all(v < values[0] for v in values[1:]),
+                         f"later cycles ask the agent for fewer values: {values}")
+            rebooted = [line for line in r.stdout.splitlines() if line.startswith("rebooting")]
+            checks.check(len(rebooted) == 4 and not any("names and types known" in line for line in rebooted),
+                         "an agent that restarted has its ports read again every time")
+            checks.check(any(x["rule"] == "DV1" for x in nl.report("health", db) if x["device"] == "rebooting"),
+                         "and the restart is a finding (DV1)")
+            health = [x for x in nl.report("health", db) if x["device"] == "lab"]
             found = {(x["port"], x["rule"]) for x in health if not x["cleared"]}
             serious = {(x["port"], x["rule"]) for x in health if not x["cleared"] and x["severity"] != "info"}
             print("findings:", sorted(found))

@@ -98,6 +98,8 @@ struct DevicePoll {
   int64_t polled_s = 0;               // wall clock at the response
   int64_t mono_ms = 0;                // local monotonic clock at the response (for Δt)
   int64_t took_ms = 0;
+  int64_t values = 0;           // variable bindings the agent answered with
+  bool inventory_read = false;  // names, types, MTUs, MACs, aliases were read (not reused)
   DeviceInfo info;
   std::map<uint32_t, IfRow> interfaces;
 };
