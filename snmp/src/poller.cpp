@@ -194,17 +194,7 @@ class DevicePoller {
     k.if_number = if_number_;
     k.table_last_change = table_last_change_;
     k.read_mono_ms = mono_ms();
-    k.ports.clear();
-    for (const auto& [index, row] : out_.interfaces) {
-      IfRow& p = k.ports[index];
-      p.if_index = index;
-      p.descr = row.descr;
-      p.type = row.type;
-      p.mtu = row.mtu;
-      p.mac = row.mac;
-      p.name = row.name;
-      p.alias = row.alias;
-    }
+    k.ports = out_.interfaces;
   }
 
   bool stopped() const {

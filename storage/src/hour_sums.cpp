@@ -10,6 +10,7 @@
 
 #include "netledger/core/time_format.hpp"
 #include "statement.hpp"
+#include "traffic_tables.hpp"
 
 namespace netledger::storage {
 
@@ -124,10 +125,8 @@ Status fold_days(Database& db, int64_t before_s) {
   if (!from.ok()) return from.error();
   const int64_t to = day_start(before_s) == before_s ? before_s : day_start(before_s) + 86400;
   if (to <= *from) return {};
-  constexpr const char* kDay = "bucket - bucket % 86400";
-  constexpr const char* kMonth = "CAST(strftime('%s', bucket, 'unixepoch', 'start of month') AS INTEGER)";
-  for (const char* period : {kDay, kMonth}) {
-    const std::string res = period == kDay ? "day" : "month";
+  for (const char* period : {kDayOfBucket, kMonthOfBucket}) {
+    const std::string res = period == kDayOfBucket ? "day" : "month";
     const std::string host =
         "INSERT INTO host_traffic_" + res +
         "(bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, bytes_received, "

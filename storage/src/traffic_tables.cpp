@@ -60,9 +60,7 @@ Result<std::string> traffic_selects(const Database& db, const std::string& base,
     const int64_t from = std::max(folded, first_hour_from(since_s));
     const int64_t to = first_hour_from(until_s);
     if (from < to) {
-      const std::string period =
-          month ? "CAST(strftime('%s', bucket, 'unixepoch', 'start of month') AS INTEGER)"
-                : "bucket - bucket % 86400";
+      const std::string period = month ? kMonthOfBucket : kDayOfBucket;
       const std::string rest = base == "host_traffic"
                                    ? "host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, "
                                      "bytes_received, flows"

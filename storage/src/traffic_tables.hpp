@@ -13,6 +13,11 @@
 
 namespace netledger::storage {
 
+// SQL for the day and the month (UTC) an hour bucket falls in.
+inline constexpr const char* kDayOfBucket = "bucket - bucket % 86400";
+inline constexpr const char* kMonthOfBucket =
+    "CAST(strftime('%s', bucket, 'unixepoch', 'start of month') AS INTEGER)";
+
 // `base` is host_traffic or protocol_traffic; anything else (if_traffic) is a table at
 // every resolution.
 std::string traffic_source(const std::string& base, Resolution r);

@@ -47,17 +47,25 @@ uint64_t sent_in(const Database& db, const std::string& source) {
   return n;
 }
 
-// Three days of minute buckets for a few hosts, with an exact expected total per day.
-std::vector<uint64_t> fill(const std::string& path) {
+// One replay run that writes `batches`.
+void write_run(const std::string& path, std::vector<TrafficBatch> batches) {
   auto db = Database::open(path, OpenMode::kReadWrite);
-  EXPECT_TRUE(db.ok());
+  ASSERT_TRUE(db.ok());
   auto w = Writer::open(std::move(*db));
-  EXPECT_TRUE(w.ok());
+  ASSERT_TRUE(w.ok());
   CaptureStats stats;
   stats.kind = "replay";
   stats.source = "synthetic";
   auto run = (*w)->begin_run(stats);
-  EXPECT_TRUE(run.ok());
+  ASSERT_TRUE(run.ok());
+  for (TrafficBatch& b : batches) ASSERT_TRUE((*w)->consume(std::move(b)).ok());
+  stats.status = "complete";
+  ASSERT_TRUE((*w)->end_run(*run, stats).ok());
+}
+
+// Three days of minute buckets for a few hosts, with an exact expected total per day.
+std::vector<uint64_t> fill(const std::string& path) {
+  std::vector<TrafficBatch> batches;
   std::mt19937_64 rng(7);
   std::vector<uint64_t> per_day(kDays, 0);
   for (int64_t m = 0; m < kDays * 1440; m += 7) {  // every 7th minute: buckets land unevenly in hours
@@ -75,10 +83,9 @@ std::vector<uint64_t> fill(const std::string& path) {
       b.hosts.push_back(h);
     }
     b.protocols.push_back(ProtocolBucket{kStart + m * 60, 17, 3, 1000, 1});
-    EXPECT_TRUE((*w)->consume(std::move(b)).ok());
+    batches.push_back(std::move(b));
   }
-  stats.status = "complete";
-  EXPECT_TRUE((*w)->end_run(*run, stats).ok());
+  write_run(path, std::move(batches));
   return per_day;
 }
 
@@ -138,26 +145,17 @@ TEST(Rollups, HoursArrivingForADayAlreadyFoldedGoStraightIntoItsDayAndMonth) {
   const std::string path = dir.file("r.db");
   std::vector<uint64_t> per_day = fill(path);
   // A second run brings one more minute of the first day, which is folded already.
-  {
-    auto db = Database::open(path, OpenMode::kReadWrite);
-    ASSERT_TRUE(db.ok());
-    auto w = Writer::open(std::move(*db));
-    ASSERT_TRUE(w.ok());
-    CaptureStats stats;
-    stats.kind = "replay";
-    auto run = (*w)->begin_run(stats);
-    ASSERT_TRUE(run.ok());
-    TrafficBatch b;
-    HostBucket h;
-    h.bucket_s = kStart + 3600 + 60;
-    h.host = *IpAddr::parse("192.0.2.1");
-    h.ip_proto = 6;
-    h.bytes_sent = 5000;
-    h.packets_sent = 1;
-    b.hosts.push_back(h);
-    ASSERT_TRUE((*w)->consume(std::move(b)).ok());
-    ASSERT_TRUE((*w)->end_run(*run, stats).ok());
-  }
+  TrafficBatch b;
+  HostBucket h;
+  h.bucket_s = kStart + 3600 + 60;
+  h.host = *IpAddr::parse("192.0.2.1");
+  h.ip_proto = 6;
+  h.bytes_sent = 5000;
+  h.packets_sent = 1;
+  b.hosts.push_back(h);
+  std::vector<TrafficBatch> late;
+  late.push_back(std::move(b));
+  write_run(path, std::move(late));
   auto db = Database::open(path, OpenMode::kReadOnly);
   ASSERT_TRUE(db.ok());
   const uint64_t all = per_day[0] + per_day[1] + per_day[2] + 5000;

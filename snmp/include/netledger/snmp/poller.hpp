@@ -31,7 +31,7 @@ struct KnownInventory {
   std::optional<uint64_t> uptime_s;
   std::optional<uint64_t> engine_boots;
   int64_t read_mono_ms = 0;         // when the inventory columns were last walked
-  std::map<uint32_t, IfRow> ports;  // only the inventory fields are kept
+  std::map<uint32_t, IfRow> ports;  // as read then; only the inventory fields are reused
 };
 
 struct PollOptions {
