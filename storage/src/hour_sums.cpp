@@ -123,7 +123,7 @@ Result<int64_t> folded_before(const Database& db) {
 Status fold_days(Database& db, int64_t before_s) {
   auto from = folded_before(db);
   if (!from.ok()) return from.error();
-  const int64_t to = day_start(before_s) == before_s ? before_s : day_start(before_s) + 86400;
+  const int64_t to = period_start_from(before_s, false);
   if (to <= *from) return {};
   for (const char* period : {kDayOfBucket, kMonthOfBucket}) {
     const std::string res = period == kDayOfBucket ? "day" : "month";

@@ -22,7 +22,19 @@ Result<Span> span_of(const Database& db, const std::string& sql, int64_t since_s
   return Span{std::pair{st->int_at(0), st->int_at(1)}};
 }
 
+// The hours not folded yet whose day (month) falls in [since, until), as [from, to).
+std::pair<int64_t, int64_t> unfolded_hours(int64_t folded, bool month, int64_t since_s, int64_t until_s) {
+  return {std::max(folded, period_start_from(since_s, month)), period_start_from(until_s, month)};
+}
+
 }  // namespace
+
+int64_t period_start_from(int64_t t, bool month) {
+  if (t == INT64_MIN || t == INT64_MAX) return t;
+  const int64_t p = month ? month_start(t) : day_start(t);
+  if (p == t) return t;
+  return month ? next_month(p) : p + 86400;
+}
 
 std::string traffic_source(const std::string& base, Resolution r) {
   const std::string table = base + "_" + resolution_name(r);
@@ -48,17 +60,8 @@ Result<std::string> traffic_selects(const Database& db, const std::string& base,
   if (traffic_source(base, r) != table) {
     auto folded_from = folded_before(db);
     if (!folded_from.ok()) return folded_from.error();
-    const int64_t folded = *folded_from;
     const bool month = r == Resolution::kMonth;
-    // The first hour whose day (month) starts at or after t.
-    auto first_hour_from = [&](int64_t t) {
-      if (t == INT64_MIN || t == INT64_MAX) return t;
-      const int64_t p = month ? month_start(t) : day_start(t);
-      if (p == t) return t;
-      return month ? next_month(p) : p + 86400;
-    };
-    const int64_t from = std::max(folded, first_hour_from(since_s));
-    const int64_t to = first_hour_from(until_s);
+    const auto [from, to] = unfolded_hours(*folded_from, month, since_s, until_s);
     if (from < to) {
       const std::string period = month ? kMonthOfBucket : kDayOfBucket;
       const std::string rest = base == "host_traffic"
@@ -81,16 +84,11 @@ Result<Span> bucket_span(const Database& db, const std::string& source, int64_t 
   // The hours not folded yet whose day (or month) is in the range.
   const bool month = source.ends_with("_month");
   auto period = [&](int64_t t) { return month ? month_start(t) : day_start(t); };
-  auto first_hour_of_next = [&](int64_t t) {  // the first hour whose period starts at or after t
-    if (t == INT64_MIN || t == INT64_MAX) return t;
-    if (period(t) == t) return t;
-    return month ? next_month(month_start(t)) : day_start(t) + 86400;
-  };
   auto folded_from = folded_before(db);
   if (!folded_from.ok()) return folded_from.error();
   const std::string hours = table.substr(0, table.rfind('_')) + "_hour";
-  auto open = span_of(db, "SELECT min(bucket), max(bucket) FROM " + hours + range,
-                      std::max(*folded_from, first_hour_of_next(since_s)), first_hour_of_next(until_s));
+  const auto [from, to] = unfolded_hours(*folded_from, month, since_s, until_s);
+  auto open = span_of(db, "SELECT min(bucket), max(bucket) FROM " + hours + range, from, to);
   if (!open.ok()) return open;
   if (*open) *open = std::pair{period((*open)->first), period((*open)->second)};
   if (!*folded) return open;

@@ -18,6 +18,10 @@ inline constexpr const char* kDayOfBucket = "bucket - bucket % 86400";
 inline constexpr const char* kMonthOfBucket =
     "CAST(strftime('%s', bucket, 'unixepoch', 'start of month') AS INTEGER)";
 
+// The start of the first day (month, UTC) that begins at or after `t`; the extremes of
+// int64_t stay as they are (open ends).
+int64_t period_start_from(int64_t t, bool month);
+
 // `base` is host_traffic or protocol_traffic; anything else (if_traffic) is a table at
 // every resolution.
 std::string traffic_source(const std::string& base, Resolution r);
