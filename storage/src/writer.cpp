@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -51,8 +52,11 @@ constexpr const char* kUpsertMac =
     "ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
     "last_seen = max(last_seen, excluded.last_seen)";
 
-// Batches one transaction may hold while more are waiting (see State::store).
-constexpr size_t kGroupBatches = 8;
+// How long one transaction stays open while batches keep coming (see State::store): a
+// second of traffic reaches the file at once, and pages that many batches change (a
+// name table filling at random places, the top of every index) go to the WAL once per
+// second rather than once per batch.
+constexpr std::chrono::milliseconds kCommitEvery{1000};
 
 // Hour sums held before they are written early (a capture with this many host,
 // protocol and application pairs in one hour writes them more than once that hour).
@@ -302,22 +306,23 @@ struct Writer::State {
   std::vector<MinuteRow> order;  // reused by every batch
 
   // Group commit: batches go into one open transaction, each under its own savepoint, and
-  // the writer commits when no batch is waiting or kGroupBatches are uncommitted. Pages
-  // that several batches change are then written to the WAL once, not once per batch; a
-  // failed batch is rolled back alone and the ones before it are committed.
+  // the writer commits kCommitEvery after the transaction began (at once when the
+  // transaction fails, when the run ends, or when the writer stops). Pages that several
+  // batches change are then written to the WAL once, not once per batch; a failed batch
+  // is rolled back alone and the ones before it are committed.
   bool in_tx = false;
-  size_t uncommitted = 0;  // batches in the open transaction
+  std::chrono::steady_clock::time_point commit_due;
 
   Status begin() {
     if (in_tx) return {};
     if (!db->exec("BEGIN IMMEDIATE").ok()) return db->error("BEGIN", ErrorCode::kIo);
     in_tx = true;
+    commit_due = std::chrono::steady_clock::now() + kCommitEvery;
     return {};
   }
   Status commit() {
     if (!in_tx) return {};
     in_tx = false;
-    uncommitted = 0;
     Status s = db->exec("COMMIT");
     if (!s.ok()) (void)db->exec("ROLLBACK");
     return s;
@@ -375,7 +380,6 @@ struct Writer::State {
     }
     if (Status s = store_names(b); !s.ok()) return s;
     if (Status s = sp.release(); !s.ok()) return s;
-    ++uncommitted;
     // Rollups go to their tables at every new hour of packet time (and when they grow
     // large), so a capture that is killed loses at most the hour in progress from them.
     int64_t newest = INT64_MIN;
@@ -438,9 +442,30 @@ Writer::~Writer() {
 
 void Writer::loop() {
   std::unique_lock lock(s_->mu);
+  auto ready = [&] { return s_->stopping || !s_->queue.empty(); };
+  // Commits the open transaction with the lock released; `busy` keeps drain() waiting.
+  auto commit = [&] {
+    s_->busy = true;
+    lock.unlock();
+    Status committed = s_->commit();
+    lock.lock();
+    s_->busy = false;
+    return committed;
+  };
   for (;;) {
-    s_->not_empty.wait(lock, [&] { return s_->stopping || !s_->queue.empty(); });
-    if (s_->queue.empty()) return;  // stopping, and everything is written
+    // An open transaction is committed when it is due, whether or not more batches came.
+    if (s_->in_tx ? !s_->not_empty.wait_until(lock, s_->commit_due, ready)
+                  : (s_->not_empty.wait(lock, ready), false)) {
+      Status committed = commit();
+      if (!committed.ok() && s_->failure.ok()) s_->failure = committed;
+      if (s_->queue.empty()) s_->idle.notify_all();
+      continue;
+    }
+    if (s_->queue.empty()) {  // stopping, and everything is stored
+      Status committed = commit();
+      if (!committed.ok() && s_->failure.ok()) s_->failure = committed;
+      return;
+    }
     TrafficBatch batch = std::move(s_->queue.front());
     s_->queue.pop_front();
     s_->busy = true;
@@ -450,10 +475,8 @@ void Writer::loop() {
     batch.clear();
     lock.lock();
     if (s_->spares.size() < 2) s_->spares.push_back(std::move(batch));
-    if (!st.ok() || s_->queue.empty() || s_->uncommitted >= kGroupBatches) {
-      lock.unlock();
-      Status committed = s_->commit();
-      lock.lock();
+    if (!st.ok() || std::chrono::steady_clock::now() >= s_->commit_due) {
+      Status committed = commit();
       if (st.ok()) st = committed;
     }
     if (!st.ok() && s_->failure.ok()) s_->failure = st;

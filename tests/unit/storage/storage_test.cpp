@@ -2,7 +2,9 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "netledger/storage/database.hpp"
 #include "netledger/storage/queries.hpp"
@@ -198,6 +200,26 @@ TEST(Writer, ABatchThatFailsIsRolledBackWholeAndTheOnesBeforeItAreKept) {
   EXPECT_EQ(rows(path, "SELECT bucket, count(*) FROM host_traffic_minute GROUP BY bucket"), "0 1 |");
   EXPECT_EQ(rows(path, "SELECT client, client_port FROM flows"), "10.0.0.1 80 |");
   EXPECT_EQ(rows(path, "SELECT status FROM capture_runs"), "failed |");
+}
+
+// A live capture that goes quiet still has its last batch in the file within the commit
+// interval: a report run meanwhile sees it, without waiting for the run to end.
+TEST(Writer, ABatchReachesTheFileWithinASecondWhenNoOtherFollows) {
+  test::TempDir dir;
+  const std::string path = dir.file("q.db");
+  WriterRun run(path);
+  TrafficBatch b;
+  b.hosts = {host(0, "10.0.0.1", 100, 0)};
+  ASSERT_TRUE(run.writer->consume(std::move(b)).ok());
+  std::string seen;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    seen = rows(path, "SELECT count(*) FROM host_traffic_minute");
+    if (seen == "1 |") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(seen, "1 |") << "the batch never reached the file while the run was open";
+  EXPECT_TRUE(run.end().ok());
 }
 
 TEST(Writer, NamesAndMacsKeepTheirFirstAndLastSightingAcrossBatches) {
