@@ -23,12 +23,16 @@ int64_t floor_div(int64_t a, int64_t b) {
 }  // namespace
 
 Accountant::Accountant(AccountantOptions options, TrafficSink& sink)
-    : opt_(options), sink_(sink), table_(options.max_flows), classifier_(Classifier::Options{options.dpi}) {
+    : opt_(options),
+      sink_(sink),
+      table_(options.max_flows),
+      inspector_(Classifier::Options{options.dpi}, options.dpi_thread, options.max_flows) {
   batch_.flows.reserve(opt_.flows_per_batch);
 }
 
 bool Accountant::add(int64_t ts_us, uint32_t wire_len, const DecodedPacket& pkt) {
   if (!status_.ok()) return false;
+  if (retiring_head_ < retiring_.size()) complete_retiring(false);
   // The clock only moves forward: a packet stamped earlier than one already seen (files
   // given out of order, a clock step) is charged to the open bucket.
   if (ts_us > now_us_ || bucket_s_ < 0) {
@@ -65,8 +69,9 @@ void Accountant::charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPac
       // NetFlow-style active timeout: report what the flow did so far, go on afresh.
       bool client_is_lo = f.client_is_lo;
       bool counted = f.counted;
+      settle(f);  // the next part carries on with this part's answer
+      AppInfo app = f.app;
       end_flow(index, FlowEnd::kActive);
-      AppInfo app = batch_.flows.back().app;
       index = new_flow(key, hash, ts_us, client_is_lo, l, false, false);
       Flow& g = table_.at(index);
       g.client_is_lo = client_is_lo;
@@ -99,25 +104,73 @@ void Accountant::charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPac
 }
 
 void Accountant::classify(Flow& f, const IpLayer& l, int64_t ts_us) {
-  ServerName name;
-  if (!classifier_.feed(f.dpi_slot, l.l3, l.l3_len, ts_us, f.key.ip_proto, f.packets[0] + f.packets[1], f.app,
-                        name)) {
-    return;
-  }
-  f.dpi_slot = kNoSlot;
-  f.classified = true;
-  if (!name.name.empty())
-    learn(HostName{endpoints(f).server, std::move(name.name), name.source, ts_us / 1'000'000});
+  if (take_answer(f)) return;  // answered already: the rest of the flow is not inspected
+  f.dpi_seq = inspector_.feed(f.dpi_slot, l.l3, l.l3_len, ts_us, f.key.ip_proto, f.packets[0] + f.packets[1]);
+  take_answer(f);
 }
 
-// The flow's answer without (more) inspection: nDPI's guess.
-void Accountant::conclude(Flow& f) {
-  ServerName name;
-  classifier_.conclude(f.dpi_slot, f.key, f.client_is_lo, f.app, name);
-  f.dpi_slot = kNoSlot;
+// Takes the flow's answer once the inspector has handled all it was sent for the flow
+// and the answer is final; the slot goes back then.
+bool Accountant::take_answer(Flow& f) {
+  if (f.dpi_slot == kNoSlot || !inspector_.handled(f.dpi_seq)) return false;
+  const Inspector::Answer& a = inspector_.answer(f.dpi_slot);
+  if (!a.final) return false;
+  f.app = a.app;
   f.classified = true;
-  if (!name.name.empty())
-    learn(HostName{endpoints(f).server, std::move(name.name), name.source, f.last_us / 1'000'000});
+  if (!a.name.name.empty()) learn(HostName{endpoints(f).server, a.name.name, a.name.source, a.seen_s});
+  inspector_.release(f.dpi_slot);
+  f.dpi_slot = kNoSlot;
+  return true;
+}
+
+// The flow's final answer now: asked for when it is still open, and waited for.
+void Accountant::settle(Flow& f) {
+  if (f.classified || take_answer(f)) return;
+  const bool inspected = f.dpi_slot != kNoSlot;
+  if (!inspected) f.dpi_slot = open_slot();
+  f.dpi_seq = inspector_.conclude(f.dpi_slot, inspected, f.key, f.client_is_lo, f.last_us / 1'000'000);
+  inspector_.wait_all();
+  take_answer(f);
+}
+
+uint32_t Accountant::open_slot() {
+  uint32_t slot = inspector_.open();
+  if (slot == kNoSlot) {  // every slot waits for an answer: take them all back first
+    complete_retiring(true);
+    slot = inspector_.open();
+  }
+  return slot;
+}
+
+// Closes the ended flows whose answers are in (all of them, waiting for the inspector,
+// when `all`), in the order they ended.
+void Accountant::complete_retiring(bool all) {
+  if (all) inspector_.wait_all();
+  while (retiring_head_ < retiring_.size()) {
+    Retiring& r = retiring_[retiring_head_];
+    if (!take_answer(r.flow)) break;
+    close_flow(r.flow, r.why);
+    ++retiring_head_;
+  }
+  if (retiring_head_ == retiring_.size()) {
+    retiring_.clear();
+    retiring_head_ = 0;
+  } else if (retiring_head_ > 4096 && retiring_head_ * 2 > retiring_.size()) {
+    retiring_.erase(retiring_.begin(), retiring_.begin() + static_cast<std::ptrdiff_t>(retiring_head_));
+    retiring_head_ = 0;
+  }
+}
+
+uint32_t Accountant::flows_in_classification() {
+  complete_retiring(true);
+  uint32_t open = 0;
+  for (auto list : {FlowTable::kOpen, FlowTable::kClosing}) {
+    for (uint32_t i = table_.oldest(list); i != kNoFlow; i = table_.at(i).next) {
+      Flow& f = table_.at(i);
+      if (!f.classified && !take_answer(f) && f.dpi_slot != kNoSlot) ++open;
+    }
+  }
+  return open;
 }
 
 void Accountant::learn_names(int64_t ts_us, const DecodedPacket& pkt) {
@@ -186,8 +239,11 @@ uint32_t Accountant::new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, 
   f.app = AppInfo{};
   f.classified = false;
   if (classify) {
-    f.dpi_slot = classifier_.open();
-    if (f.dpi_slot == kNoSlot) conclude(f);
+    f.dpi_slot = open_slot();
+    // Without inspection the guess from the ports is the answer from the start.
+    if (!inspector_.inspecting())
+      f.dpi_seq = inspector_.conclude(f.dpi_slot, false, key, f.client_is_lo, ts_us / 1'000'000);
+    take_answer(f);
   }
   ++flows_seen_;
   if (innermost) ++protocols_[l.ip_proto].flows;
@@ -226,7 +282,22 @@ void Accountant::flush_flow(Flow& f) {
 
 void Accountant::end_flow(uint32_t index, FlowEnd why) {
   Flow& f = table_.at(index);
-  if (!f.classified) conclude(f);
+  if (!f.classified && !take_answer(f)) {
+    const bool inspected = f.dpi_slot != kNoSlot;
+    if (!inspected) f.dpi_slot = open_slot();
+    f.dpi_seq = inspector_.conclude(f.dpi_slot, inspected, f.key, f.client_is_lo, f.last_us / 1'000'000);
+    if (!take_answer(f)) {  // on its way: the flow waits for it off the table
+      retiring_.push_back(Retiring{f, why});
+      table_.erase(index);
+      return;
+    }
+  }
+  close_flow(f, why);
+  table_.erase(index);
+}
+
+// Charges what the ended flow carried since the last bucket and records it.
+void Accountant::close_flow(Flow& f, FlowEnd why) {
   flush_flow(f);
   FlowRecord r;
   const auto [client, server] = endpoints(f);
@@ -247,7 +318,6 @@ void Accountant::end_flow(uint32_t index, FlowEnd why) {
   r.end = why;
   r.app = f.app;
   batch_.flows.push_back(r);
-  table_.erase(index);
 }
 
 void Accountant::expire(int64_t now_us) {
@@ -278,9 +348,13 @@ bool Accountant::advance(int64_t now_us) {
 }
 
 bool Accountant::roll_bucket() {
+  // The bucket's answers are all in before it is charged, as if inspection were inline.
+  complete_retiring(true);
   for (uint32_t index : dirty_) {
     Flow& f = table_.at(index);
-    if (f.in_use && f.dirty) flush_flow(f);
+    if (!f.in_use || !f.dirty) continue;
+    if (!f.classified) take_answer(f);
+    flush_flow(f);
   }
   dirty_.clear();
   return emit(true);
@@ -303,7 +377,7 @@ bool Accountant::emit(bool with_buckets) {
     protocols_.fill(ProtoCounters{});
     learned_.clear();
   }
-  classifier_.take_new_labels(batch_.labels);
+  inspector_.take_new_labels(batch_.labels);
   if (batch_.empty()) return true;
   status_ = sink_.consume(std::exchange(batch_, sink_.spare()));
   batch_.flows.reserve(opt_.flows_per_batch);
@@ -319,6 +393,7 @@ bool Accountant::finish() {
   for (uint32_t i = table_.oldest(FlowTable::kOpen); i != kNoFlow; i = table_.oldest(FlowTable::kOpen)) {
     end_flow(i, FlowEnd::kEndOfCapture);
   }
+  complete_retiring(true);
   dirty_.clear();
   if (bucket_s_ < 0) return emit(false);
   return emit(true);

@@ -4,7 +4,8 @@ each replayed into a fresh database gives, per host, the packets and bytes sent 
 received that tshark counted (pcaps/expected/), and per transport the same packets and
 bytes. The names the traffic carried (DNS answers, TLS SNI, HTTP Host) and the MACs
 its ARP announced, as tshark read them (pcaps/expected/*.names.json), are the ones
-`report hosts` shows. Replaying all of them twice gives identical reports.
+`report hosts` shows. Replaying all of them twice gives identical reports, whether
+inspection runs on its own thread or inline.
 
 Usage: own_pcaps.py NETLEDGER_BINARY PCAPS_DIR"""
 import glob
@@ -49,13 +50,15 @@ def main():
             checks.equal(runs[0]["packets_read"], expected["frames"], f"{name}: packets read")
             checks.equal(runs[0]["status"], "complete", f"{name}: run status")
 
-        # Determinism: the same files into two fresh databases give the same reports.
+        # Determinism: the same files into two fresh databases give the same reports, with
+        # inspection on a thread of its own and inline.
         a, b = nl.db("all-a.db"), nl.db("all-b.db")
-        for db in (a, b):
-            r = nl.replay(files, db)
+        for db, mode in ((a, "on"), (b, "off")):
+            r = nl.replay(files, db, "--dpi-thread", mode)
             checks.equal(r.returncode, 0, f"replay of every capture into {os.path.basename(db)}")
-        for kind in ("hosts", "protocols", "flows"):
-            checks.equal(nl.report(kind, a), nl.report(kind, b), f"report {kind} of two identical replays")
+        for kind, extra in (("hosts", ()), ("protocols", ()), ("protocols", ("--by", "app")), ("flows", ())):
+            checks.equal(nl.report(kind, a, *extra), nl.report(kind, b, *extra),
+                         f"report {kind} {' '.join(extra)} of two identical replays (inspection thread on, off)")
         flows = nl.report("flows", a)
         http = [fl for fl in flows if fl["l4"] == "tcp" and fl["server_port"] == 8080]
         checks.check(len(http) >= 2 and all(fl["client"] == "10.99.0.1" for fl in http),

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <unordered_map>
 
 namespace netledger::capture {
@@ -23,12 +24,12 @@ uint32_t v4_host_order(const std::array<uint8_t, 16>& b) {
 
 struct Classifier::Impl {
   ndpi_detection_module_struct* ndpi = nullptr;
-  // Slots hold nDPI flow state; a released slot is wiped and reused.
+  // Slots hold nDPI flow state, made when a slot is first fed; a released slot is wiped
+  // and reused.
   std::vector<ndpi_flow_struct*> flows;
-  std::vector<uint32_t> free;
-  uint32_t in_use = 0;
 
   std::unordered_map<std::string, LabelId> label_ids;
+  std::mutex new_labels_mu;  // labels are made where flows are classified, taken where batches are
   std::vector<std::pair<LabelId, std::string>> new_labels;
   std::unordered_map<uint32_t, LabelId> proto_labels;     // nDPI protocol id -> label
   std::unordered_map<uint32_t, LabelId> combined_labels;  // master << 16 | app -> label
@@ -46,6 +47,7 @@ struct Classifier::Impl {
   }
   ~Impl() {
     for (ndpi_flow_struct* f : flows) {
+      if (f == nullptr) continue;
       ndpi_free_flow_data(f);
       std::free(f);
     }
@@ -56,7 +58,10 @@ struct Classifier::Impl {
 
   LabelId intern(const std::string& name) {
     auto [it, added] = label_ids.try_emplace(name, static_cast<LabelId>(label_ids.size()));
-    if (added) new_labels.emplace_back(it->second, name);
+    if (added) {
+      std::lock_guard lock(new_labels_mu);
+      new_labels.emplace_back(it->second, name);
+    }
     return it->second;
   }
 
@@ -114,12 +119,18 @@ struct Classifier::Impl {
     out.name.assign(f->host_server_name, n);
   }
 
+  // The slot's nDPI state, made on first use; nullptr when memory ran out.
+  ndpi_flow_struct* state(uint32_t slot) {
+    if (slot >= flows.size()) flows.resize(slot + 1U, nullptr);
+    if (flows[slot] == nullptr)
+      flows[slot] = static_cast<ndpi_flow_struct*>(std::calloc(1, SIZEOF_FLOW_STRUCT));
+    return flows[slot];
+  }
+
   void release(uint32_t slot) {
     // nDPI frees what the flow points to but leaves the pointers: wipe them with it.
     ndpi_free_flow_data(flows[slot]);
     std::memset(flows[slot], 0, SIZEOF_FLOW_STRUCT);
-    free.push_back(slot);
-    --in_use;
   }
 };
 
@@ -129,31 +140,14 @@ Classifier::Classifier(Options options) : opt_(options), impl_(std::make_unique<
 
 Classifier::~Classifier() = default;
 
-uint32_t Classifier::slots_in_use() const noexcept {
-  return impl_->in_use;
-}
-
-uint32_t Classifier::open() {
-  if (!opt_.dpi) return kNoSlot;
-  Impl& m = *impl_;
-  uint32_t slot = 0;
-  if (!m.free.empty()) {
-    slot = m.free.back();
-    m.free.pop_back();
-  } else {
-    void* mem = std::calloc(1, SIZEOF_FLOW_STRUCT);
-    if (mem == nullptr) return kNoSlot;
-    slot = static_cast<uint32_t>(m.flows.size());
-    m.flows.push_back(static_cast<ndpi_flow_struct*>(mem));
-  }
-  ++m.in_use;
-  return slot;
-}
-
 bool Classifier::feed(uint32_t slot, const uint8_t* l3, uint32_t l3_len, int64_t ts_us, uint8_t ip_proto,
                       uint64_t flow_packets, AppInfo& out, ServerName& name) {
   Impl& m = *impl_;
-  ndpi_flow_struct* f = m.flows[slot];
+  ndpi_flow_struct* f = m.state(slot);
+  if (f == nullptr) {  // no memory for its state: what the ports say
+    out = AppInfo{};
+    return true;
+  }
   const uint32_t limit = ip_proto == kTcp   ? opt_.max_tcp_packets
                          : ip_proto == kUdp ? opt_.max_udp_packets
                                             : opt_.max_other_packets;
@@ -189,7 +183,7 @@ void Classifier::conclude(uint32_t slot, const FlowKey& key, bool client_is_lo, 
     out = AppInfo{};
     return;
   }
-  if (slot != kNoSlot) {
+  if (slot != kNoSlot && slot < m.flows.size() && m.flows[slot] != nullptr) {
     ndpi_flow_struct* f = m.flows[slot];
     uint8_t was_guessed = 0;
     ndpi_protocol p = ndpi_detection_giveup(m.ndpi, f, 1, &was_guessed);
@@ -212,6 +206,7 @@ void Classifier::conclude(uint32_t slot, const FlowKey& key, bool client_is_lo, 
 }
 
 void Classifier::take_new_labels(std::vector<std::pair<LabelId, std::string>>& out) {
+  std::lock_guard lock(impl_->new_labels_mu);
   for (auto& l : impl_->new_labels) out.push_back(std::move(l));
   impl_->new_labels.clear();
 }

@@ -237,6 +237,109 @@ TEST(Classifier, UnknownTrafficStaysUnknownAndUnguessed) {
   EXPECT_FALSE(flows[0].app.guessed);
 }
 
+// What the batches say, with labels by name, in an order that does not depend on when
+// each flow's answer came back.
+std::vector<std::string> summary(const Feeder& f) {
+  auto labels = f.labels();
+  std::vector<std::string> out;
+  for (const auto& b : f.sink.batches) {
+    for (const auto& r : b.flows) {
+      out.push_back("flow " + r.client.to_string() + ":" + std::to_string(r.client_port) + " " +
+                    r.server.to_string() + ":" + std::to_string(r.server_port) + " " +
+                    std::to_string(r.first_us) + " " + std::to_string(r.packets_c2s) + "/" +
+                    std::to_string(r.packets_s2c) + " " + labels[r.app.ndpi] + " " + labels[r.app.app] +
+                    (r.app.guessed ? " guessed" : "") + " end " + std::to_string(static_cast<int>(r.end)));
+    }
+    for (const auto& h : b.hosts) {
+      out.push_back("host " + std::to_string(h.bucket_s) + " " + h.host.to_string() + " " +
+                    std::to_string(h.ip_proto) + " " + labels[h.app] + " " + std::to_string(h.packets_sent) +
+                    " " + std::to_string(h.bytes_received) + " " + std::to_string(h.flows));
+    }
+    for (const auto& n : b.names) out.push_back("name " + n.host.to_string() + " " + n.name);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());  // a name may go out in either of two batches
+  return out;
+}
+
+// Many flows over three minutes, through a small table: flows end before their answers
+// (evicted, idle, cut by the active timeout, or still open at the end), DNS is answered
+// at its second packet, TLS-bound connections stay unanswered, other UDP stays unknown.
+void busy_traffic(Feeder& f) {
+  for (int i = 0; i < 3000; ++i) {
+    const int64_t t = kSec + int64_t{i} * 60'000;  // 3000 flows over 180 s
+    const std::string client = "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+    const auto port = static_cast<uint16_t>(20000 + i);
+    switch (i % 3) {
+      case 0: {
+        Frame q;
+        q.ethernet(0x0800).ipv4(client, "10.0.0.53", 17).udp(port, 53);
+        f.feed(t, with(q, dns_query()).finish());
+        Frame a;
+        a.ethernet(0x0800).ipv4("10.0.0.53", client, 17).udp(53, port);
+        f.feed(t + 500, with(a, dns_answer()).finish());
+        break;
+      }
+      case 1:
+        for (int k = 0; k < 4; ++k) {
+          f.feed(t + k * 1000, Frame()
+                                   .ethernet(0x0800)
+                                   .ipv4(client, "10.0.0.80", 6)
+                                   .tcp(port, 443, k == 0 ? 0x02 : 0x10)
+                                   .payload(k == 0 ? 0 : 30, 0x17)
+                                   .finish());
+        }
+        break;
+      default:
+        for (int k = 0; k < 3; ++k) {
+          f.feed(t + k * 2000, Frame()
+                                   .ethernet(0x0800)
+                                   .ipv4(client, "10.0.0.9", 17)
+                                   .udp(port, 40000)
+                                   .payload(64, 0x5A)
+                                   .finish());
+        }
+    }
+    // One long flow, a packet every two seconds: cut by the active timeout.
+    if (i % 33 == 0) {
+      f.feed(t + 700,
+             Frame().ethernet(0x0800).ipv4("10.0.0.7", "10.0.0.8", 17).udp(5000, 5001).payload(20).finish());
+    }
+  }
+  ASSERT_TRUE(f.acct.finish());
+}
+
+TEST(Classifier, InspectionOnItsOwnThreadGivesWhatInlineInspectionGives) {
+  AccountantOptions o;
+  o.max_flows = 40;  // about 85 would be live at once: some are evicted
+  o.idle_timeout_s = 5;
+  o.active_timeout_s = 30;
+  o.flows_per_batch = 256;
+  o.dpi_thread = false;
+  Feeder inline_feeder(o);
+  busy_traffic(inline_feeder);
+  o.dpi_thread = true;
+  Feeder threaded(o);
+  busy_traffic(threaded);
+  const auto a = summary(inline_feeder);
+  const auto b = summary(threaded);
+  EXPECT_GT(threaded.acct.flows_evicted(), 0U);
+  EXPECT_EQ(a.size(), b.size());
+  EXPECT_TRUE(a == b);
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    if (a[i] != b[i]) {
+      ADD_FAILURE() << "first difference: inline \"" << a[i] << "\", threaded \"" << b[i] << "\"";
+      break;
+    }
+  }
+  // Every flow was classified: DNS by inspection, the rest guessed or unknown.
+  size_t dns = std::count_if(b.begin(), b.end(), [](const std::string& l) {
+    return l.rfind("flow ", 0) == 0 && l.find(" DNS DNS end") != std::string::npos;
+  });
+  EXPECT_EQ(dns, 1000U);
+  EXPECT_EQ(threaded.acct.flows_in_classification(), 0U);
+}
+
 TEST(Classifier, ArpTiesAMacToItsSender) {
   Feeder f;
   Frame arp;

@@ -10,10 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include "netledger/capture/classifier.hpp"
 #include "netledger/capture/decoded_packet.hpp"
 #include "netledger/capture/flow_table.hpp"
 #include "netledger/capture/host_table.hpp"
+#include "netledger/capture/inspector.hpp"
 #include "netledger/core/records.hpp"
 #include "netledger/core/sink.hpp"
 
@@ -26,7 +26,8 @@ struct AccountantOptions {
   int64_t close_linger_s = 5;  // a closed TCP flow waits this long for its last segments
   uint32_t max_flows = 1'000'000;
   size_t flows_per_batch = 8192;
-  bool dpi = true;  // application protocols by inspection (nDPI); off: by port only
+  bool dpi = true;         // application protocols by inspection (nDPI); off: by port only
+  bool dpi_thread = true;  // inspection on a thread of its own (see Inspector); same results
 };
 
 class Accountant {
@@ -48,7 +49,8 @@ class Accountant {
   [[nodiscard]] uint64_t flows_seen() const noexcept { return flows_seen_; }
   [[nodiscard]] uint64_t flows_evicted() const noexcept { return flows_evicted_; }
   [[nodiscard]] uint32_t live_flows() const noexcept { return table_.size(); }
-  [[nodiscard]] uint32_t flows_in_classification() const noexcept { return classifier_.slots_in_use(); }
+  // Flows whose application protocol is still open, once the inspector has caught up.
+  [[nodiscard]] uint32_t flows_in_classification();
 
  private:
   struct ProtoCounters {
@@ -61,13 +63,17 @@ class Accountant {
   uint32_t new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, bool src_is_lo, const IpLayer& l,
                     bool innermost, bool classify);
   void classify(Flow& f, const IpLayer& l, int64_t ts_us);
-  void conclude(Flow& f);
+  bool take_answer(Flow& f);
+  void settle(Flow& f);
+  uint32_t open_slot();
+  void complete_retiring(bool all);
   void learn_names(int64_t ts_us, const DecodedPacket& pkt);
   void learn(HostName&& n);
   void learn(const HostMac& m);
   void expire(int64_t now_us);
   static uint64_t fingerprint(const IpAddr& host, char kind, std::string_view what);
   void end_flow(uint32_t index, FlowEnd why);
+  void close_flow(Flow& f, FlowEnd why);
   void flush_flow(Flow& f);
   struct Endpoints {
     IpAddr client;
@@ -80,7 +86,15 @@ class Accountant {
   AccountantOptions opt_;
   TrafficSink& sink_;
   FlowTable table_;
-  Classifier classifier_;
+  Inspector inspector_;
+  // Flows that ended before their answer came back: off the table, in the order they
+  // ended, each closed (charged and recorded) once the inspector has answered it.
+  struct Retiring {
+    Flow flow;
+    FlowEnd why;
+  };
+  std::vector<Retiring> retiring_;
+  size_t retiring_head_ = 0;
   Status status_;
   int64_t now_us_ = 0;
   int64_t bucket_s_ = -1;  // start of the open bucket

@@ -29,7 +29,8 @@ struct Flow {
   uint64_t pending_bytes[2] = {0, 0};
   uint32_t prev = kNoFlow;
   uint32_t next = kNoFlow;
-  uint32_t dpi_slot = UINT32_MAX;  // the classifier's state while it still looks at packets
+  uint32_t dpi_slot = UINT32_MAX;  // the inspector's slot while the answer is open
+  uint64_t dpi_seq = 0;            // the last message sent to the inspector for the slot
   AppInfo app;
   bool client_is_lo = true;
   bool tunnel = false;
