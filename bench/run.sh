@@ -55,6 +55,10 @@ rm -f "$out"/bench.db*
 measure "netledger replay (database written)" "$nl" replay -q "$out/big.pcap" --db "$out/bench.db"
 db_mb=$(( $(stat -c %s "$out/bench.db") / 1048576 ))
 mem_dpi=$((kb_last / 1024))
+if [ "$(nproc)" -le 2 ]; then  # auto keeps inspection inline here: show the thread too
+  rm -f "$out"/thread.db*
+  measure "netledger replay --dpi-thread on" "$nl" replay -q --dpi-thread on "$out/big.pcap" --db "$out/thread.db"
+fi
 rm -f "$out"/nodpi.db*
 measure "netledger replay --no-dpi" "$nl" replay -q --no-dpi "$out/big.pcap" --db "$out/nodpi.db"
 if command -v softflowd >/dev/null; then
@@ -67,7 +71,8 @@ fi
 
 echo
 ratio=$(echo "$wall_netledger_replay__database_written_ / $wall_plain_libpcap_read_loop" | bc -l)
-printf 'netledger replay / plain libpcap loop: %.2fx (database: %d MB)\n' "$ratio" "$db_mb"
+printf 'netledger replay / plain libpcap loop: %.2fx with nDPI, %.2fx with --no-dpi (database: %d MB)\n' \
+  "$ratio" "$(echo "$wall_netledger_replay___no_dpi / $wall_plain_libpcap_read_loop" | bc -l)" "$db_mb"
 cost=$(echo "$wall_netledger_replay__database_written_ - $wall_netledger_replay___no_dpi" | bc -l)
 printf 'classification cost: %.2f s (replay with nDPI against --no-dpi)\n' "$cost"
 if [ -n "${wall_ndpiReader__i_FILE:-}" ]; then
