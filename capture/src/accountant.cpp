@@ -123,12 +123,18 @@ bool Accountant::take_answer(Flow& f) {
   return true;
 }
 
-// The flow's final answer now: asked for when it is still open, and waited for.
-void Accountant::settle(Flow& f) {
-  if (f.classified || take_answer(f)) return;
+// Asks for the flow's final answer: what its inspection found, or the guess from its
+// key when it was not inspected.
+void Accountant::ask_final(Flow& f, int64_t seen_s) {
   const bool inspected = f.dpi_slot != kNoSlot;
   if (!inspected) f.dpi_slot = open_slot();
-  f.dpi_seq = inspector_.conclude(f.dpi_slot, inspected, f.key, f.client_is_lo, f.last_us / 1'000'000);
+  f.dpi_seq = inspector_.conclude(f.dpi_slot, inspected, f.key, f.client_is_lo, seen_s);
+}
+
+// The flow's final answer now, waited for when it is still open.
+void Accountant::settle(Flow& f) {
+  if (f.classified || take_answer(f)) return;
+  ask_final(f, f.last_us / 1'000'000);
   inspector_.wait_all();
   take_answer(f);
 }
@@ -238,11 +244,10 @@ uint32_t Accountant::new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, 
   f.dpi_slot = kNoSlot;
   f.app = AppInfo{};
   f.classified = false;
-  if (classify) {
+  if (classify && inspector_.inspecting()) {
     f.dpi_slot = open_slot();
-    // Without inspection the guess from the ports is the answer from the start.
-    if (!inspector_.inspecting())
-      f.dpi_seq = inspector_.conclude(f.dpi_slot, false, key, f.client_is_lo, ts_us / 1'000'000);
+  } else if (classify) {  // without inspection the guess from the ports is the answer from the start
+    ask_final(f, ts_us / 1'000'000);
     take_answer(f);
   }
   ++flows_seen_;
@@ -283,9 +288,7 @@ void Accountant::flush_flow(Flow& f) {
 void Accountant::end_flow(uint32_t index, FlowEnd why) {
   Flow& f = table_.at(index);
   if (!f.classified && !take_answer(f)) {
-    const bool inspected = f.dpi_slot != kNoSlot;
-    if (!inspected) f.dpi_slot = open_slot();
-    f.dpi_seq = inspector_.conclude(f.dpi_slot, inspected, f.key, f.client_is_lo, f.last_us / 1'000'000);
+    ask_final(f, f.last_us / 1'000'000);
     if (!take_answer(f)) {  // on its way: the flow waits for it off the table
       retiring_.push_back(Retiring{f, why});
       table_.erase(index);

@@ -144,7 +144,7 @@ bool Classifier::feed(uint32_t slot, const uint8_t* l3, uint32_t l3_len, int64_t
                       uint64_t flow_packets, AppInfo& out, ServerName& name) {
   Impl& m = *impl_;
   ndpi_flow_struct* f = m.state(slot);
-  if (f == nullptr) {  // no memory for its state: what the ports say
+  if (f == nullptr) {  // no memory for its state: Unknown
     out = AppInfo{};
     return true;
   }

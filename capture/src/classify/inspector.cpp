@@ -64,14 +64,12 @@ uint32_t Inspector::open() {
     auto& chunk = chunks_[slot / kChunk];
     if (!chunk) chunk = std::make_unique<Answer[]>(kChunk);
   }
-  ++in_use_;
   return slot;
 }
 
 void Inspector::release(uint32_t slot) {
   at(slot) = Answer{};
   free_.push_back(slot);
-  --in_use_;
 }
 
 uint64_t Inspector::feed(uint32_t slot, const uint8_t* l3, uint32_t l3_len, int64_t ts_us, uint8_t ip_proto,

@@ -64,6 +64,7 @@ class Accountant {
                     bool innermost, bool classify);
   void classify(Flow& f, const IpLayer& l, int64_t ts_us);
   bool take_answer(Flow& f);
+  void ask_final(Flow& f, int64_t seen_s);
   void settle(Flow& f);
   uint32_t open_slot();
   void complete_retiring(bool all);

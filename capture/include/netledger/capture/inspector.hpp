@@ -47,7 +47,6 @@ class Inspector {
   uint32_t open();
   // Hands `slot` back once its answer has been read.
   void release(uint32_t slot);
-  [[nodiscard]] uint32_t slots_in_use() const noexcept { return in_use_; }
 
   // One packet of the inspected flow in `slot` (see Classifier::feed). Ignored when the
   // slot's answer is already final.
@@ -101,7 +100,6 @@ class Inspector {
   std::vector<std::unique_ptr<Answer[]>> chunks_;  // sized once: never reallocated
   std::vector<uint32_t> free_;
   uint32_t next_slot_ = 0;
-  uint32_t in_use_ = 0;
 
   // The message ring: one producer (the accountant), one consumer (the worker). What
   // each side writes sits on cache lines of its own.
