@@ -452,19 +452,22 @@ void Writer::loop() {
     s_->busy = false;
     return committed;
   };
+  auto keep_failure = [&](const Status& st) {
+    if (!st.ok() && s_->failure.ok()) s_->failure = st;
+  };
   for (;;) {
     // An open transaction is committed when it is due, whether or not more batches came.
-    if (s_->in_tx ? !s_->not_empty.wait_until(lock, s_->commit_due, ready)
-                  : (s_->not_empty.wait(lock, ready), false)) {
-      Status committed = commit();
-      if (!committed.ok() && s_->failure.ok()) s_->failure = committed;
+    bool due = false;
+    if (s_->in_tx) {
+      due = !s_->not_empty.wait_until(lock, s_->commit_due, ready);
+    } else {
+      s_->not_empty.wait(lock, ready);
+    }
+    if (due || s_->queue.empty()) {  // due, or stopping with everything stored
+      keep_failure(commit());
+      if (!due) return;
       if (s_->queue.empty()) s_->idle.notify_all();
       continue;
-    }
-    if (s_->queue.empty()) {  // stopping, and everything is stored
-      Status committed = commit();
-      if (!committed.ok() && s_->failure.ok()) s_->failure = committed;
-      return;
     }
     TrafficBatch batch = std::move(s_->queue.front());
     s_->queue.pop_front();
@@ -479,7 +482,7 @@ void Writer::loop() {
       Status committed = commit();
       if (st.ok()) st = committed;
     }
-    if (!st.ok() && s_->failure.ok()) s_->failure = st;
+    keep_failure(st);
     s_->busy = false;
     if (s_->queue.empty()) s_->idle.notify_all();
   }
