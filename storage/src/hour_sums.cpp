@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "bulk_insert.hpp"
 #include "netledger/core/time_format.hpp"
 #include "statement.hpp"
 #include "traffic_tables.hpp"
@@ -43,37 +44,46 @@ void sort_and_merge(std::vector<Row>& rows) {
   rows.resize(out);
 }
 
+// Upserts the rows in key order: protocol rows (host -1) to the protocol table, the rest
+// to the host table.
 Status upsert(Database& db, const std::string& res, const std::vector<Row>& rows) {
-  auto host = Statement::prepare(
-      db, ("INSERT INTO host_traffic_" + res +
-           "(bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, "
-           "bytes_received, flows) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO UPDATE SET "
-           "packets_sent = packets_sent + excluded.packets_sent, "
-           "bytes_sent = bytes_sent + excluded.bytes_sent, "
-           "packets_received = packets_received + excluded.packets_received, "
-           "bytes_received = bytes_received + excluded.bytes_received, flows = flows + excluded.flows")
-              .c_str());
-  if (!host.ok()) return host.error();
-  auto proto = Statement::prepare(
-      db, ("INSERT INTO protocol_traffic_" + res +
-           "(bucket, ip_proto, packets, bytes, flows) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
-           "packets = packets + excluded.packets, bytes = bytes + excluded.bytes, "
-           "flows = flows + excluded.flows")
-              .c_str());
+  auto proto = BulkInsert::prepare(
+      db, "INSERT INTO protocol_traffic_" + res + "(bucket, ip_proto, packets, bytes, flows)", 5,
+      "ON CONFLICT DO UPDATE SET packets = packets + excluded.packets, "
+      "bytes = bytes + excluded.bytes, flows = flows + excluded.flows");
   if (!proto.ok()) return proto.error();
-  for (const auto& [k, v] : rows) {
-    Statement& st = k.host_id < 0 ? *proto : *host;
-    st.reset();
-    if (k.host_id < 0) {
-      st.bind(1, k.bucket).bind(2, int{k.ip_proto}).bind(3, v.packets_sent).bind(4, v.bytes_sent);
-      st.bind(5, v.flows);
-    } else {
-      st.bind(1, k.bucket).bind(2, k.host_id).bind(3, int{k.ip_proto}).bind(4, k.app_id);
-      st.bind(5, v.packets_sent).bind(6, v.bytes_sent).bind(7, v.packets_received);
-      st.bind(8, v.bytes_received).bind(9, v.flows);
-    }
-    if (st.step() != SQLITE_DONE) return db.error("upsert " + res + " rollups", ErrorCode::kIo);
+  auto host = BulkInsert::prepare(
+      db,
+      "INSERT INTO host_traffic_" + res +
+          "(bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, bytes_received, "
+          "flows)",
+      9,
+      "ON CONFLICT DO UPDATE SET packets_sent = packets_sent + excluded.packets_sent, "
+      "bytes_sent = bytes_sent + excluded.bytes_sent, "
+      "packets_received = packets_received + excluded.packets_received, "
+      "bytes_received = bytes_received + excluded.bytes_received, flows = flows + excluded.flows");
+  if (!host.ok()) return host.error();
+  std::vector<const Row*> protocols;
+  std::vector<const Row*> hosts;
+  hosts.reserve(rows.size());
+  for (const Row& r : rows) (r.first.host_id < 0 ? protocols : hosts).push_back(&r);
+  int rc = proto->insert(protocols.size(), [&](BulkInsert::Row& b, size_t i) {
+    const auto& [k, v] = *protocols[i];
+    b.bind(1, k.bucket)
+        .bind(2, int{k.ip_proto})
+        .bind(3, v.packets_sent)
+        .bind(4, v.bytes_sent)
+        .bind(5, v.flows);
+  });
+  if (rc == SQLITE_DONE) {
+    rc = host->insert(hosts.size(), [&](BulkInsert::Row& b, size_t i) {
+      const auto& [k, v] = *hosts[i];
+      b.bind(1, k.bucket).bind(2, k.host_id).bind(3, int{k.ip_proto}).bind(4, k.app_id);
+      b.bind(5, v.packets_sent).bind(6, v.bytes_sent).bind(7, v.packets_received).bind(8, v.bytes_received);
+      b.bind(9, v.flows);
+    });
   }
+  if (rc != SQLITE_DONE) return db.error("upsert " + res + " rollups", ErrorCode::kIo);
   return {};
 }
 

@@ -56,6 +56,8 @@ class Statement {
     sqlite3_reset(s_.get());
     sqlite3_clear_bindings(s_.get());
   }
+  // Ready to run again with the same parameters bound (for callers that bind them all).
+  void rewind() { sqlite3_reset(s_.get()); }
   [[nodiscard]] int64_t int_at(int col) const { return sqlite3_column_int64(s_.get(), col); }
   [[nodiscard]] double double_at(int col) const { return sqlite3_column_double(s_.get(), col); }
   [[nodiscard]] std::string text_at(int col) const {

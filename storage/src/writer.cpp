@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "bulk_insert.hpp"
 #include "hour_sums.hpp"
 #include "netledger/core/time_format.hpp"
 #include "statement.hpp"
@@ -25,9 +26,10 @@ constexpr const char* kUpsertHost =
     "INSERT INTO hosts(address, first_seen, last_seen) VALUES(?1, ?2, ?3) "
     "ON CONFLICT(address) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
     "last_seen = max(last_seen, excluded.last_seen) RETURNING id";
-constexpr const char* kUpsertHostTraffic =
+constexpr const char* kHostTrafficInto =
     "INSERT INTO host_traffic_minute(bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, "
-    "packets_received, bytes_received, flows) VALUES(?1, ?2, ?3, ?9, ?4, ?5, ?6, ?7, ?8) "
+    "packets_received, bytes_received, flows)";
+constexpr const char* kHostTrafficAdd =
     "ON CONFLICT DO UPDATE SET packets_sent = packets_sent + excluded.packets_sent, "
     "bytes_sent = bytes_sent + excluded.bytes_sent, packets_received = packets_received + "
     "excluded.packets_received, "
@@ -36,11 +38,10 @@ constexpr const char* kUpsertProtocol =
     "INSERT INTO protocol_traffic_minute(bucket, ip_proto, packets, bytes, flows) VALUES(?1, ?2, ?3, ?4, ?5) "
     "ON CONFLICT DO UPDATE SET packets = packets + excluded.packets, bytes = bytes + excluded.bytes, "
     "flows = flows + excluded.flows";
-constexpr const char* kInsertFlow =
+constexpr const char* kFlowsInto =
     "INSERT INTO flows(run_id, ip_proto, client, client_port, server, server_port, vlan, outer_vlan, tunnel, "
     "first_us, last_us, packets_c2s, bytes_c2s, packets_s2c, bytes_s2c, end_reason, ndpi_id, app_id, "
-    "master_id, category_id, guessed) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+    "master_id, category_id, guessed)";
 constexpr const char* kUpsertLabel =
     "INSERT INTO labels(name) VALUES(?1) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id";
 constexpr const char* kUpsertName =
@@ -98,7 +99,7 @@ struct SeenTimes {
 };
 
 struct Writer::State {
-  State(std::unique_ptr<Database> d, Statement host, Statement traffic, Statement protocol, Statement flow)
+  State(std::unique_ptr<Database> d, Statement host, BulkInsert traffic, Statement protocol, BulkInsert flow)
       : db(std::move(d)),
         upsert_host(std::move(host)),
         upsert_host_traffic(std::move(traffic)),
@@ -107,9 +108,9 @@ struct Writer::State {
 
   std::unique_ptr<Database> db;
   Statement upsert_host;
-  Statement upsert_host_traffic;
+  BulkInsert upsert_host_traffic;
   Statement upsert_protocol;
-  Statement insert_flow;
+  BulkInsert insert_flow;
   // The hosts this writer has stored this hour of packet time, with the first and last
   // bucket each was seen in since the hosts table was last updated (written at each new
   // hour and at the run's end).
@@ -344,19 +345,15 @@ struct Writer::State {
       return std::tie(x.bucket_s, x.host_id, x.ip_proto, x.app_id) <
              std::tie(y.bucket_s, y.host_id, y.ip_proto, y.app_id);
     });
-    for (const MinuteRow& row : order) {
+    for (const MinuteRow& row : order) rollups.add(*row.bucket, row.host_id, row.app_id);
+    int rc = upsert_host_traffic.insert(order.size(), [&](BulkInsert::Row& r, size_t i) {
+      const MinuteRow& row = order[i];
       const HostBucket& h = *row.bucket;
-      Statement& st = upsert_host_traffic;
-      st.reset();
-      st.bind(1, h.bucket_s)
-          .bind(2, row.host_id)
-          .bind(3, int{h.ip_proto})
-          .bind(4, h.packets_sent)
-          .bind(5, h.bytes_sent);
-      st.bind(6, h.packets_received).bind(7, h.bytes_received).bind(8, h.flows).bind(9, row.app_id);
-      rollups.add(h, row.host_id, row.app_id);
-      if (st.step() != SQLITE_DONE) return db->error("upsert host_traffic_minute", ErrorCode::kIo);
-    }
+      r.bind(1, h.bucket_s).bind(2, row.host_id).bind(3, int{h.ip_proto}).bind(4, row.app_id);
+      r.bind(5, h.packets_sent).bind(6, h.bytes_sent).bind(7, h.packets_received).bind(8, h.bytes_received);
+      r.bind(9, h.flows);
+    });
+    if (rc != SQLITE_DONE) return db->error("upsert host_traffic_minute", ErrorCode::kIo);
     for (const ProtocolBucket& p : b.protocols) {
       Statement& st = upsert_protocol;
       st.reset();
@@ -364,20 +361,19 @@ struct Writer::State {
       rollups.add(p);
       if (st.step() != SQLITE_DONE) return db->error("upsert protocol_traffic_minute", ErrorCode::kIo);
     }
-    for (const FlowRecord& f : b.flows) {
-      Statement& st = insert_flow;
-      st.reset();
-      st.bind(1, run_id).bind(2, int{f.ip_proto}).bind(3, f.client.to_string()).bind(4, int{f.client_port});
-      st.bind(5, f.server.to_string())
+    rc = insert_flow.insert(b.flows.size(), [&](BulkInsert::Row& r, size_t i) {
+      const FlowRecord& f = b.flows[i];
+      r.bind(1, run_id).bind(2, int{f.ip_proto}).bind(3, f.client.to_string()).bind(4, int{f.client_port});
+      r.bind(5, f.server.to_string())
           .bind(6, int{f.server_port})
           .bind(7, int{f.vlan})
           .bind(8, int{f.outer_vlan});
-      st.bind(9, int{f.tunnel}).bind(10, f.first_us).bind(11, f.last_us).bind(12, f.packets_c2s);
-      st.bind(13, f.bytes_c2s).bind(14, f.packets_s2c).bind(15, f.bytes_s2c).bind(16, flow_end_name(f.end));
-      st.bind(17, label(f.app.ndpi)).bind(18, label(f.app.app)).bind(19, label(f.app.master));
-      st.bind(20, label(f.app.category)).bind(21, int{f.app.guessed});
-      if (st.step() != SQLITE_DONE) return db->error("insert flow", ErrorCode::kIo);
-    }
+      r.bind(9, int{f.tunnel}).bind(10, f.first_us).bind(11, f.last_us).bind(12, f.packets_c2s);
+      r.bind(13, f.bytes_c2s).bind(14, f.packets_s2c).bind(15, f.bytes_s2c).bind(16, flow_end_name(f.end));
+      r.bind(17, label(f.app.ndpi)).bind(18, label(f.app.app)).bind(19, label(f.app.master));
+      r.bind(20, label(f.app.category)).bind(21, int{f.app.guessed});
+    });
+    if (rc != SQLITE_DONE) return db->error("insert flow", ErrorCode::kIo);
     if (Status s = store_names(b); !s.ok()) return s;
     if (Status s = sp.release(); !s.ok()) return s;
     // Rollups go to their tables at every new hour of packet time (and when they grow
@@ -403,11 +399,11 @@ struct Writer::State {
 Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, size_t queue_depth) {
   auto upsert_host = Statement::prepare(*db, kUpsertHost);
   if (!upsert_host.ok()) return upsert_host.error();
-  auto upsert_traffic = Statement::prepare(*db, kUpsertHostTraffic);
+  auto upsert_traffic = BulkInsert::prepare(*db, kHostTrafficInto, 9, kHostTrafficAdd);
   if (!upsert_traffic.ok()) return upsert_traffic.error();
   auto upsert_protocol = Statement::prepare(*db, kUpsertProtocol);
   if (!upsert_protocol.ok()) return upsert_protocol.error();
-  auto insert_flow = Statement::prepare(*db, kInsertFlow);
+  auto insert_flow = BulkInsert::prepare(*db, kFlowsInto, 21, "");
   if (!insert_flow.ok()) return insert_flow.error();
   auto upsert_label = Statement::prepare(*db, kUpsertLabel);
   if (!upsert_label.ok()) return upsert_label.error();

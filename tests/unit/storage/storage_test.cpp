@@ -131,6 +131,55 @@ TEST(Writer, StoresBucketsFlowsAndTheRunThenReadsThemBack) {
   EXPECT_EQ(runs->front().stats.anomalies[0].second, 3U);
 }
 
+// Rows are written many to a statement and the rest one by one: every row lands with its
+// own values, and rows that share a key within one statement add up.
+TEST(Writer, EveryRowOfALargeBatchIsStoredWithItsOwnValues) {
+  test::TempDir dir;
+  const std::string path = dir.file("a.db");
+  constexpr int kHosts = 50;
+  constexpr int kFlows = 77;  // two full statements of 32 and 13 rows one by one
+  {
+    WriterRun run(path);
+    TrafficBatch b;
+    for (int i = 0; i < kHosts; ++i) {
+      const std::string addr = "10.0.1." + std::to_string(i);
+      // Each host three times in the minute: 150 rows, 50 keys, the copies side by side.
+      for (int copy = 0; copy < 3; ++copy) b.hosts.push_back(host(60, addr.c_str(), 1000 + i, i));
+    }
+    for (int i = 0; i < kFlows; ++i) {
+      FlowRecord r;
+      r.client = *IpAddr::parse("10.0.2." + std::to_string(i));
+      r.server = *IpAddr::parse("10.0.3.1");
+      r.client_port = static_cast<uint16_t>(40000 + i);
+      r.server_port = 443;
+      r.ip_proto = 6;
+      r.packets_c2s = static_cast<uint64_t>(i);
+      r.bytes_c2s = static_cast<uint64_t>(100 * i);
+      r.first_us = 1000 * i;
+      r.last_us = r.first_us + 7;
+      b.flows.push_back(r);
+    }
+    ASSERT_TRUE(run.writer->consume(std::move(b)).ok());
+    ASSERT_TRUE(run.end().ok());
+  }
+  // Each host's minute row and hour row hold three times its one row, and nothing else.
+  EXPECT_EQ(rows(path,
+                 "SELECT count(*), sum(bytes_sent = 3 * (1000 + CAST(substr(address, 8) AS INTEGER))), "
+                 "sum(flows = 3) FROM host_traffic_minute JOIN hosts ON hosts.id = host_id"),
+            "50 50 50 |");
+  EXPECT_EQ(rows(path,
+                 "SELECT count(*), sum(bytes_received = 3 * CAST(substr(address, 8) AS INTEGER)) "
+                 "FROM host_traffic_hour JOIN hosts ON hosts.id = host_id"),
+            "50 50 |");
+  // Each flow keeps its own client, port, counters and times.
+  EXPECT_EQ(rows(path,
+                 "SELECT count(*), sum(client = '10.0.2.' || (client_port - 40000) AND "
+                 "packets_c2s = client_port - 40000 AND bytes_c2s = 100 * packets_c2s AND "
+                 "first_us = 1000 * packets_c2s AND last_us = first_us + 7 AND server_port = 443) "
+                 "FROM flows"),
+            std::to_string(kFlows) + " " + std::to_string(kFlows) + " |");
+}
+
 TEST(Writer, BucketsFromTwoRunsAddUp) {
   test::TempDir dir;
   const std::string path = dir.file("a.db");
