@@ -4,7 +4,7 @@
 #include <string_view>
 #include <utility>
 
-#include "classify/names.hpp"
+#include "netledger/capture/names.hpp"
 
 namespace netledger::capture {
 
@@ -117,7 +117,7 @@ bool Accountant::take_answer(Flow& f) {
   if (!a.final) return false;
   f.app = a.app;
   f.classified = true;
-  if (!a.name.name.empty()) learn(HostName{endpoints(f).server, a.name.name, a.name.source, a.seen_s});
+  if (!a.name.name.empty()) learn(endpoints(f).server, a.name.name, a.name.source, a.seen_s);
   inspector_.release(f.dpi_slot);
   f.dpi_slot = kNoSlot;
   return true;
@@ -184,17 +184,15 @@ void Accountant::learn_names(int64_t ts_us, const DecodedPacket& pkt) {
   if (!l.has_ports) return;
   const int64_t seen_s = ts_us / 1'000'000;
   if (l.src_port == 53 || l.src_port == 5353) {
-    names::from_dns(pkt.payload, pkt.payload_len, l.ip_proto == kTcp, seen_s, found_names_);
+    names::from_dns(pkt.payload, pkt.payload_len, l.ip_proto == kTcp, found_);
   } else if (l.ip_proto == 17 && (l.src_port == 67 || l.src_port == 68) &&
              (l.dst_port == 67 || l.dst_port == 68)) {
-    names::from_dhcp(pkt.payload, pkt.payload_len, seen_s, found_names_, found_macs_);
+    names::from_dhcp(pkt.payload, pkt.payload_len, seen_s, found_);
   } else {
     return;
   }
-  for (HostName& n : found_names_) learn(std::move(n));
-  for (const HostMac& m : found_macs_) learn(m);
-  found_names_.clear();
-  found_macs_.clear();
+  for (const IpAddr& host : found_.named) learn(host, found_.name(), found_.source, seen_s);
+  if (found_.mac) learn(*found_.mac);
 }
 
 // A 64-bit fingerprint of a host and what was learned about it, for the per-bucket
@@ -206,11 +204,12 @@ uint64_t Accountant::fingerprint(const IpAddr& host, char kind, std::string_view
   return h ^ (h >> 31);
 }
 
-void Accountant::learn(HostName&& n) {
-  if (n.name.empty()) return;
-  if (!learned_.insert(fingerprint(n.host, static_cast<char>(n.source), n.name))) return;
-  if (IpAddr::parse(n.name)) return;  // an address is not a name
-  batch_.names.push_back(std::move(n));
+// A name goes into the batch (a copy of its text) only the first time in the bucket.
+void Accountant::learn(const IpAddr& host, std::string_view name, NameSource source, int64_t seen_s) {
+  if (name.empty()) return;
+  if (!learned_.insert(fingerprint(host, static_cast<char>(source), name))) return;
+  if (IpAddr::parse(name)) return;  // an address is not a name
+  batch_.names.push_back(HostName{host, std::string(name), source, seen_s});
 }
 
 void Accountant::learn(const HostMac& m) {

@@ -1,8 +1,7 @@
-#include "names.hpp"
+#include "netledger/capture/names.hpp"
 
 #include <array>
 #include <cstring>
-#include <string>
 
 namespace netledger::capture::names {
 
@@ -12,33 +11,34 @@ uint16_t be16(const uint8_t* p) {
   return static_cast<uint16_t>((p[0] << 8) | p[1]);
 }
 
-// Reads the (possibly compressed, RFC 1035 §4.1.4) name at `at` into `out`, lower-cased
-// and dotted. Returns the offset just past the name in the message, or 0 when malformed.
-uint32_t read_name(const uint8_t* msg, uint32_t n, uint32_t at, std::string& out) {
-  out.clear();
+// Reads the (possibly compressed, RFC 1035 §4.1.4) name at `at` into `out` (`len`
+// bytes), lower-cased and dotted. Returns the offset just past the name in the message,
+// or 0 when malformed.
+uint32_t read_name(const uint8_t* msg, uint32_t n, uint32_t at, std::array<char, 256>& out, size_t& len) {
+  len = 0;
   uint32_t end = 0;  // where the name ends in the message, once a pointer was followed
   int jumps = 0;
   for (;;) {
     if (at >= n) return 0;
-    uint8_t len = msg[at];
-    if ((len & 0xC0) == 0xC0) {
+    uint8_t label = msg[at];
+    if ((label & 0xC0) == 0xC0) {
       if (at + 1 >= n || ++jumps > 16) return 0;
       if (end == 0) end = at + 2;
-      at = ((len & 0x3FU) << 8) | msg[at + 1];
+      at = ((label & 0x3FU) << 8) | msg[at + 1];
       continue;
     }
-    if ((len & 0xC0) != 0) return 0;  // the 0x40/0x80 label types are obsolete
-    if (len == 0) return end != 0 ? end : at + 1;
-    if (at + 1 + len > n || out.size() + len + 1 > 253) return 0;
-    if (!out.empty()) out.push_back('.');
-    for (uint32_t i = 0; i < len; ++i) {
+    if ((label & 0xC0) != 0) return 0;  // the 0x40/0x80 label types are obsolete
+    if (label == 0) return end != 0 ? end : at + 1;
+    if (at + 1 + label > n || len + label + 1 > 253) return 0;
+    if (len != 0) out[len++] = '.';
+    for (uint32_t i = 0; i < label; ++i) {
       char c = static_cast<char>(msg[at + 1 + i]);
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       // A name is text: anything that would not print is not learned.
       if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7E) return 0;
-      out.push_back(c);
+      out[len++] = c;
     }
-    at += 1 + len;
+    at += 1 + label;
   }
 }
 
@@ -51,7 +51,9 @@ bool printable(const uint8_t* p, uint32_t n) {
 
 }  // namespace
 
-void from_dns(const uint8_t* p, uint32_t n, bool tcp, int64_t seen_s, std::vector<HostName>& out) {
+void from_dns(const uint8_t* p, uint32_t n, bool tcp, Found& out) {
+  out.clear();
+  out.source = NameSource::kDns;
   if (tcp) {
     if (n < 2) return;
     uint32_t len = be16(p);
@@ -65,13 +67,13 @@ void from_dns(const uint8_t* p, uint32_t n, bool tcp, int64_t seen_s, std::vecto
   const uint16_t questions = be16(p + 4);
   const uint16_t answers = be16(p + 6);
   if (questions != 1 || answers == 0) return;
-  std::string asked;
-  uint32_t at = read_name(p, n, 12, asked);
-  if (at == 0 || at + 4 > n || asked.empty()) return;
+  uint32_t at = read_name(p, n, 12, out.text, out.length);
+  if (at == 0 || at + 4 > n || out.length == 0) return;
   at += 4;
-  std::string owner;
-  for (uint16_t i = 0; i < answers && i < 64; ++i) {
-    at = read_name(p, n, at, owner);
+  std::array<char, 256> owner;  // read to find where the answer's fields are
+  size_t owner_len = 0;
+  for (uint16_t i = 0; i < answers && i < Found::kMaxAddresses; ++i) {
+    at = read_name(p, n, at, owner, owner_len);
     if (at == 0 || at + 10 > n) return;
     const uint16_t type = be16(p + at);
     const uint16_t klass = be16(p + at + 2);
@@ -79,18 +81,16 @@ void from_dns(const uint8_t* p, uint32_t n, bool tcp, int64_t seen_s, std::vecto
     at += 10;
     if (at + rdlen > n) return;
     if ((klass & 0x7FFF) == 1) {  // IN; mDNS sets the top bit ("cache flush")
-      if (type == 1 && rdlen == 4)
-        out.push_back(HostName{IpAddr::v4(p + at), asked, NameSource::kDns, seen_s});
-      if (type == 28 && rdlen == 16) {
-        out.push_back(HostName{IpAddr::v6(p + at), asked, NameSource::kDns, seen_s});
-      }
+      if (type == 1 && rdlen == 4) out.named.push_back(IpAddr::v4(p + at));
+      if (type == 28 && rdlen == 16) out.named.push_back(IpAddr::v6(p + at));
     }
     at += rdlen;
   }
 }
 
-void from_dhcp(const uint8_t* p, uint32_t n, int64_t seen_s, std::vector<HostName>& names,
-               std::vector<HostMac>& macs) {
+void from_dhcp(const uint8_t* p, uint32_t n, int64_t seen_s, Found& out) {
+  out.clear();
+  out.source = NameSource::kDhcp;
   // RFC 2131 §2: a fixed 236-byte header, then the magic cookie and the options.
   static constexpr std::array<uint8_t, 4> kCookie{99, 130, 83, 99};
   if (n < 240 || std::memcmp(p + 236, kCookie.data(), 4) != 0) return;
@@ -99,7 +99,6 @@ void from_dhcp(const uint8_t* p, uint32_t n, int64_t seen_s, std::vector<HostNam
   IpAddr yiaddr = IpAddr::v4(p + 16);
   uint8_t type = 0;
   IpAddr requested;
-  std::string host_name;
   for (uint32_t at = 240; at < n;) {
     uint8_t code = p[at];
     if (code == 255) break;
@@ -112,7 +111,10 @@ void from_dhcp(const uint8_t* p, uint32_t n, int64_t seen_s, std::vector<HostNam
     const uint8_t* v = p + at + 2;
     if (code == 53 && len == 1) type = v[0];
     if (code == 50 && len == 4) requested = IpAddr::v4(v);
-    if (code == 12 && printable(v, len)) host_name.assign(reinterpret_cast<const char*>(v), len);
+    if (code == 12 && printable(v, len)) {
+      std::memcpy(out.text.data(), v, len);
+      out.length = len;
+    }
     at += 2U + len;
   }
   // The address the name and the hardware address belong to: the one the server gave
@@ -126,11 +128,10 @@ void from_dhcp(const uint8_t* p, uint32_t n, int64_t seen_s, std::vector<HostNam
     host = ciaddr;
   }
   if (host.empty() || host.is_unspecified()) return;
-  if (!host_name.empty()) names.push_back(HostName{host, host_name, NameSource::kDhcp, seen_s});
+  if (out.length != 0) out.named.push_back(host);
   if (ethernet) {
-    HostMac m{host, {}, seen_s};
-    std::memcpy(m.mac.data(), p + 28, 6);
-    macs.push_back(m);
+    out.mac = HostMac{host, {}, seen_s};
+    std::memcpy(out.mac->mac.data(), p + 28, 6);
   }
 }
 

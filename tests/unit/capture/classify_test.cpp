@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "classify/names.hpp"
+#include "netledger/capture/names.hpp"
 #include "netledger/capture/accountant.hpp"
 #include "netledger/capture/decoder.hpp"
 #include "support/memory_sink.hpp"
@@ -88,56 +88,58 @@ class Feeder {
 }  // namespace
 
 TEST(Names, DnsAnswerNamesEveryAddressItGivesAfterTheQuestion) {
-  std::vector<HostName> out;
+  names::Found out;
   auto m = dns_answer();
-  names::from_dns(m.data(), static_cast<uint32_t>(m.size()), false, 100, out);
-  ASSERT_EQ(out.size(), 2U);
-  EXPECT_EQ(out[0].host.to_string(), "192.0.2.80");
-  EXPECT_EQ(out[0].name, "www.example.org");  // DNS names compare without case
-  EXPECT_EQ(out[1].host.to_string(), "2001:db8::50");
-  EXPECT_EQ(out[1].source, NameSource::kDns);
-  EXPECT_EQ(out[1].seen_s, 100);
+  names::from_dns(m.data(), static_cast<uint32_t>(m.size()), false, out);
+  ASSERT_EQ(out.named.size(), 2U);
+  EXPECT_EQ(out.named[0].to_string(), "192.0.2.80");
+  EXPECT_EQ(out.named[1].to_string(), "2001:db8::50");
+  EXPECT_EQ(out.name(), "www.example.org");  // DNS names compare without case
+  EXPECT_EQ(out.source, NameSource::kDns);
+  EXPECT_FALSE(out.mac);
 }
 
 TEST(Names, DnsOverTcpSkipsTheLengthPrefix) {
   auto m = dns_answer();
   std::vector<uint8_t> tcp = {0, static_cast<uint8_t>(m.size())};
   tcp.insert(tcp.end(), m.begin(), m.end());
-  std::vector<HostName> out;
-  names::from_dns(tcp.data(), static_cast<uint32_t>(tcp.size()), true, 0, out);
-  EXPECT_EQ(out.size(), 2U);
+  names::Found out;
+  names::from_dns(tcp.data(), static_cast<uint32_t>(tcp.size()), true, out);
+  EXPECT_EQ(out.named.size(), 2U);
 }
 
 TEST(Names, QueriesErrorsLoopsAndCutMessagesTeachNothingFalse) {
-  std::vector<HostName> out;
+  names::Found out;
+  auto answer = dns_answer();
   auto q = dns_query();
-  names::from_dns(q.data(), static_cast<uint32_t>(q.size()), false, 0, out);
-  EXPECT_TRUE(out.empty());
+  names::from_dns(answer.data(), static_cast<uint32_t>(answer.size()), false, out);
+  names::from_dns(q.data(), static_cast<uint32_t>(q.size()), false, out);
+  EXPECT_TRUE(out.empty());  // nothing of the message before stays
 
   auto nx = dns_answer();
   nx[3] = 0x83;  // NXDOMAIN
-  names::from_dns(nx.data(), static_cast<uint32_t>(nx.size()), false, 0, out);
+  names::from_dns(nx.data(), static_cast<uint32_t>(nx.size()), false, out);
   EXPECT_TRUE(out.empty());
 
   auto loop = dns_answer();
   loop[12] = 0xC0;  // the question name points at itself
   loop[13] = 12;
-  names::from_dns(loop.data(), static_cast<uint32_t>(loop.size()), false, 0, out);
+  names::from_dns(loop.data(), static_cast<uint32_t>(loop.size()), false, out);
   EXPECT_TRUE(out.empty());
 
   // Cut inside the second answer: the first is whole and is kept.
   auto cut = dns_answer();
-  names::from_dns(cut.data(), static_cast<uint32_t>(cut.size() - 5), false, 0, out);
-  ASSERT_EQ(out.size(), 1U);
-  EXPECT_EQ(out[0].host.to_string(), "192.0.2.80");
+  names::from_dns(cut.data(), static_cast<uint32_t>(cut.size() - 5), false, out);
+  ASSERT_EQ(out.named.size(), 1U);
+  EXPECT_EQ(out.named[0].to_string(), "192.0.2.80");
+  EXPECT_EQ(out.name(), "www.example.org");
 
   // Every shorter prefix is read without going past it (ASan watches).
-  out.clear();
   for (size_t n = 0; n < cut.size(); ++n) {
     std::vector<uint8_t> prefix(cut.begin(), cut.begin() + static_cast<long>(n));
-    names::from_dns(prefix.data(), static_cast<uint32_t>(n), false, 0, out);
+    names::from_dns(prefix.data(), static_cast<uint32_t>(n), false, out);
+    EXPECT_LE(out.named.size(), 1U);
   }
-  EXPECT_LE(out.size(), cut.size());
 }
 
 TEST(Names, DhcpAckNamesTheAddressGivenAndItsHardware) {
@@ -149,23 +151,22 @@ TEST(Names, DhcpAckNamesTheAddressGivenAndItsHardware) {
   for (int i = 0; i < 6; ++i) m[static_cast<size_t>(28 + i)] = static_cast<uint8_t>(0x10 + i);
   m[236] = 99, m[237] = 130, m[238] = 83, m[239] = 99;
   m.insert(m.end(), {53, 1, 5, 12, 6, 'l', 'a', 'p', 't', 'o', 'p', 255});
-  std::vector<HostName> names;
-  std::vector<HostMac> macs;
-  names::from_dhcp(m.data(), static_cast<uint32_t>(m.size()), 7, names, macs);
-  ASSERT_EQ(names.size(), 1U);
-  EXPECT_EQ(names[0].host.to_string(), "192.0.2.33");
-  EXPECT_EQ(names[0].name, "laptop");
-  EXPECT_EQ(names[0].source, NameSource::kDhcp);
-  ASSERT_EQ(macs.size(), 1U);
-  EXPECT_EQ(macs[0].mac[0], 0x10);
-  EXPECT_EQ(macs[0].mac[5], 0x15);
+  names::Found out;
+  names::from_dhcp(m.data(), static_cast<uint32_t>(m.size()), 7, out);
+  ASSERT_EQ(out.named.size(), 1U);
+  EXPECT_EQ(out.named[0].to_string(), "192.0.2.33");
+  EXPECT_EQ(out.name(), "laptop");
+  EXPECT_EQ(out.source, NameSource::kDhcp);
+  ASSERT_TRUE(out.mac);
+  EXPECT_EQ(out.mac->host.to_string(), "192.0.2.33");
+  EXPECT_EQ(out.mac->mac[0], 0x10);
+  EXPECT_EQ(out.mac->mac[5], 0x15);
+  EXPECT_EQ(out.mac->seen_s, 7);
 
   // An option running past the end is not read.
   m[m.size() - 8] = 200;
-  names.clear();
-  macs.clear();
-  names::from_dhcp(m.data(), static_cast<uint32_t>(m.size()), 7, names, macs);
-  EXPECT_TRUE(names.empty());
+  names::from_dhcp(m.data(), static_cast<uint32_t>(m.size()), 7, out);
+  EXPECT_TRUE(out.named.empty());
 }
 
 TEST(Classifier, DnsIsFoundByInspectionAndChargedToBothHosts) {

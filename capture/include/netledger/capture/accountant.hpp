@@ -14,6 +14,7 @@
 #include "netledger/capture/flow_table.hpp"
 #include "netledger/capture/host_table.hpp"
 #include "netledger/capture/inspector.hpp"
+#include "netledger/capture/names.hpp"
 #include "netledger/core/records.hpp"
 #include "netledger/core/sink.hpp"
 
@@ -69,7 +70,7 @@ class Accountant {
   uint32_t open_slot();
   void complete_retiring(bool all);
   void learn_names(int64_t ts_us, const DecodedPacket& pkt);
-  void learn(HostName&& n);
+  void learn(const IpAddr& host, std::string_view name, NameSource source, int64_t seen_s);
   void learn(const HostMac& m);
   void expire(int64_t now_us);
   static uint64_t fingerprint(const IpAddr& host, char kind, std::string_view what);
@@ -105,8 +106,7 @@ class Accountant {
   TrafficBatch batch_;
   // What this bucket already sent of names and MACs, so each goes out once per bucket.
   SeenSet learned_;
-  std::vector<HostName> found_names_;
-  std::vector<HostMac> found_macs_;
+  names::Found found_;  // what the last DNS or DHCP message taught
   uint64_t flows_seen_ = 0;
   uint64_t flows_evicted_ = 0;
 };
