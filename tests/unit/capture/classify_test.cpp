@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "netledger/capture/names.hpp"
 #include "netledger/capture/accountant.hpp"
 #include "netledger/capture/decoder.hpp"
+#include "netledger/capture/names.hpp"
 #include "support/memory_sink.hpp"
 #include "support/packet_builder.hpp"
 
