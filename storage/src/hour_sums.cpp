@@ -87,10 +87,43 @@ Status upsert(Database& db, const std::string& res, const std::vector<Row>& rows
   return {};
 }
 
+size_t hash(const HourSums::Key& k) {
+  uint64_t h = static_cast<uint64_t>(k.bucket) * 0x9E3779B97F4A7C15ULL;
+  h ^= static_cast<uint64_t>(k.host_id) * 0xBF58476D1CE4E5B9ULL;
+  h ^= (static_cast<uint64_t>(static_cast<uint32_t>(k.ip_proto)) << 40) ^ static_cast<uint64_t>(k.app_id);
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ULL;
+  return static_cast<size_t>(h ^ (h >> 32));
+}
+
 }  // namespace
 
+HourSums::Sums& HourSums::at(const Key& k) {
+  if ((rows_.size() + 1) * 2 > index_.size()) grow_index();
+  const size_t mask = index_.size() - 1;
+  for (size_t i = hash(k) & mask;; i = (i + 1) & mask) {
+    const uint32_t r = index_[i];
+    if (r == 0) {
+      rows_.emplace_back(k, Sums{});
+      index_[i] = static_cast<uint32_t>(rows_.size());
+      return rows_.back().second;
+    }
+    if (rows_[r - 1].first == k) return rows_[r - 1].second;
+  }
+}
+
+void HourSums::grow_index() {
+  index_.assign(std::max<size_t>(index_.size() * 2, 4096), 0);
+  const size_t mask = index_.size() - 1;
+  for (size_t r = 0; r < rows_.size(); ++r) {
+    size_t i = hash(rows_[r].first) & mask;
+    while (index_[i] != 0) i = (i + 1) & mask;
+    index_[i] = static_cast<uint32_t>(r + 1);
+  }
+}
+
 void HourSums::add(const HostBucket& h, int64_t host_id, int64_t app_id) {
-  Sums& s = sums_[Key{hour_start(h.bucket_s), host_id, h.ip_proto, app_id}];
+  Sums& s = at(Key{hour_start(h.bucket_s), host_id, h.ip_proto, app_id});
   s.packets_sent += h.packets_sent;
   s.bytes_sent += h.bytes_sent;
   s.packets_received += h.packets_received;
@@ -99,15 +132,16 @@ void HourSums::add(const HostBucket& h, int64_t host_id, int64_t app_id) {
 }
 
 void HourSums::add(const ProtocolBucket& p) {
-  Sums& s = sums_[Key{hour_start(p.bucket_s), -1, p.ip_proto, 0}];
+  Sums& s = at(Key{hour_start(p.bucket_s), -1, p.ip_proto, 0});
   s.packets_sent += p.packets;
   s.bytes_sent += p.bytes;
   s.flows += p.flows;
 }
 
 Status HourSums::write(Database& db) {
-  std::vector<Row> rows(sums_.begin(), sums_.end());
-  sums_.clear();
+  std::vector<Row> rows = std::move(rows_);
+  rows_.clear();
+  std::fill(index_.begin(), index_.end(), 0);
   sort_and_merge(rows);
   if (Status s = upsert(db, "hour", rows); !s.ok()) return s;
   auto folded = folded_before(db);

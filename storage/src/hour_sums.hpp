@@ -7,7 +7,8 @@
 #pragma once
 
 #include <cstdint>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "netledger/core/records.hpp"
 #include "netledger/core/result.hpp"
@@ -19,8 +20,8 @@ class HourSums {
  public:
   void add(const HostBucket& h, int64_t host_id, int64_t app_id);
   void add(const ProtocolBucket& p);
-  [[nodiscard]] size_t size() const noexcept { return sums_.size(); }
-  [[nodiscard]] bool empty() const noexcept { return sums_.empty(); }
+  [[nodiscard]] size_t size() const noexcept { return rows_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return rows_.empty(); }
   // Upserts every sum into the hour table, and those of folded days into the day and
   // month tables (inside the caller's transaction), in key order so each lands beside
   // the one before; empties the map.
@@ -38,15 +39,13 @@ class HourSums {
   };
 
  private:
-  struct KeyHash {
-    size_t operator()(const Key& k) const noexcept {
-      uint64_t h = static_cast<uint64_t>(k.bucket) * 0x9E3779B97F4A7C15ULL;
-      h ^= static_cast<uint64_t>(k.host_id) * 0xBF58476D1CE4E5B9ULL;
-      h ^= (static_cast<uint64_t>(k.ip_proto) << 32) ^ static_cast<uint64_t>(k.app_id);
-      return static_cast<size_t>(h ^ (h >> 29));
-    }
-  };
-  std::unordered_map<Key, Sums, KeyHash> sums_;
+  Sums& at(const Key& k);
+  void grow_index();
+
+  // The sums in the order their keys first came, found through an open-addressing index
+  // (row + 1, 0 = empty; at most half full): written out by sorting them in place.
+  std::vector<std::pair<Key, Sums>> rows_;
+  std::vector<uint32_t> index_;
 };
 
 // Folds the hours before `before_s` (rounded up to a day) that are not folded yet into
