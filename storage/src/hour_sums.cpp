@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "bulk_insert.hpp"
+#include "bulk_rows.hpp"
 #include "netledger/core/time_format.hpp"
 #include "statement.hpp"
 #include "traffic_tables.hpp"
@@ -47,12 +47,12 @@ void sort_and_merge(std::vector<Row>& rows) {
 // Upserts the rows in key order: protocol rows (host -1) to the protocol table, the rest
 // to the host table.
 Status upsert(Database& db, const std::string& res, const std::vector<Row>& rows) {
-  auto proto = BulkInsert::prepare(
+  auto proto = BulkRows::prepare(
       db, "INSERT INTO protocol_traffic_" + res + "(bucket, ip_proto, packets, bytes, flows)", 5,
       "ON CONFLICT DO UPDATE SET packets = packets + excluded.packets, "
       "bytes = bytes + excluded.bytes, flows = flows + excluded.flows");
   if (!proto.ok()) return proto.error();
-  auto host = BulkInsert::prepare(
+  auto host = BulkRows::prepare(
       db,
       "INSERT INTO host_traffic_" + res +
           "(bucket, host_id, ip_proto, app_id, packets_sent, bytes_sent, packets_received, bytes_received, "
@@ -67,7 +67,7 @@ Status upsert(Database& db, const std::string& res, const std::vector<Row>& rows
   std::vector<const Row*> hosts;
   hosts.reserve(rows.size());
   for (const Row& r : rows) (r.first.host_id < 0 ? protocols : hosts).push_back(&r);
-  int rc = proto->insert(protocols.size(), [&](BulkInsert::Row& b, size_t i) {
+  int rc = proto->run(protocols.size(), [&](BulkRows::Row& b, size_t i) {
     const auto& [k, v] = *protocols[i];
     b.bind(1, k.bucket)
         .bind(2, int{k.ip_proto})
@@ -76,7 +76,7 @@ Status upsert(Database& db, const std::string& res, const std::vector<Row>& rows
         .bind(5, v.flows);
   });
   if (rc == SQLITE_DONE) {
-    rc = host->insert(hosts.size(), [&](BulkInsert::Row& b, size_t i) {
+    rc = host->run(hosts.size(), [&](BulkRows::Row& b, size_t i) {
       const auto& [k, v] = *hosts[i];
       b.bind(1, k.bucket).bind(2, k.host_id).bind(3, int{k.ip_proto}).bind(4, k.app_id);
       b.bind(5, v.packets_sent).bind(6, v.bytes_sent).bind(7, v.packets_received).bind(8, v.bytes_received);

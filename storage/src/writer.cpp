@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "bulk_insert.hpp"
+#include "bulk_rows.hpp"
 #include "hour_sums.hpp"
 #include "netledger/core/time_format.hpp"
 #include "statement.hpp"
@@ -44,8 +44,8 @@ constexpr const char* kFlowsInto =
     "master_id, category_id, guessed)";
 constexpr const char* kUpsertLabel =
     "INSERT INTO labels(name) VALUES(?1) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id";
-constexpr const char* kUpsertName =
-    "INSERT INTO host_names(host_id, name, source, first_seen, last_seen) VALUES(?1, ?2, ?3, ?4, ?5) "
+constexpr const char* kNamesInto = "INSERT INTO host_names(host_id, name, source, first_seen, last_seen)";
+constexpr const char* kNamesAdd =
     "ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
     "last_seen = max(last_seen, excluded.last_seen)";
 constexpr const char* kUpsertMac =
@@ -99,7 +99,7 @@ struct SeenTimes {
 };
 
 struct Writer::State {
-  State(std::unique_ptr<Database> d, Statement host, BulkInsert traffic, Statement protocol, BulkInsert flow)
+  State(std::unique_ptr<Database> d, Statement host, BulkRows traffic, Statement protocol, BulkRows flow)
       : db(std::move(d)),
         upsert_host(std::move(host)),
         upsert_host_traffic(std::move(traffic)),
@@ -108,9 +108,9 @@ struct Writer::State {
 
   std::unique_ptr<Database> db;
   Statement upsert_host;
-  BulkInsert upsert_host_traffic;
+  BulkRows upsert_host_traffic;
   Statement upsert_protocol;
-  BulkInsert insert_flow;
+  BulkRows insert_flow;
   // The hosts this writer has stored this hour of packet time, with the first and last
   // bucket each was seen in since the hosts table was last updated (written at each new
   // hour and at the run's end).
@@ -142,6 +142,7 @@ struct Writer::State {
 
   std::optional<Statement> upsert_label;
   std::optional<Statement> upsert_name;
+  std::optional<BulkRows> upsert_names;  // the same, many rows at a time
   std::optional<Statement> upsert_mac;
 
   std::mutex mu;
@@ -175,18 +176,23 @@ struct Writer::State {
     if (Status s = begin(); !s.ok()) return s;
     Savepoint sp(*db, "seen");
     if (!sp.began()) return db->error("SAVEPOINT", ErrorCode::kIo);
+    std::vector<Seen*> moved;
+    for (auto& [addr, s] : hosts) {
+      if (s.times.dirty) moved.push_back(&s);
+    }
+    // In id order: each update lands beside the one before.
+    std::sort(moved.begin(), moved.end(), [](const Seen* a, const Seen* b) { return a->id < b->id; });
     auto st = Statement::prepare(
         *db,
         "UPDATE hosts SET first_seen = min(first_seen, ?2), last_seen = max(last_seen, ?3) "
         "WHERE id = ?1");
     if (!st.ok()) return st.error();
-    for (auto& [addr, s] : hosts) {
-      if (!s.times.dirty) continue;
-      st->reset();
-      st->bind(1, s.id).bind(2, s.times.first_s).bind(3, s.times.last_s);
+    for (const Seen* s : moved) {
+      st->rewind();
+      st->bind(1, s->id).bind(2, s->times.first_s).bind(3, s->times.last_s);
       if (st->step() != SQLITE_DONE) return db->error("update hosts", ErrorCode::kIo);
-      s.times.dirty = false;
     }
+    for (Seen* s : moved) s->times.dirty = false;
     return sp.release();
   }
 
@@ -291,9 +297,25 @@ struct Writer::State {
     return {};
   }
 
-  // Writes the name and MAC times the caches moved since their rows were written.
+  // Writes the name and MAC times the caches moved since their rows were written, the
+  // names in their table's key order.
   Status store_sightings() {
-    if (Status s = flush(name_seen, &State::upsert_name_row); !s.ok()) return s;
+    using Entry = std::pair<const NameKey, SeenTimes>;
+    std::vector<const Entry*> moved;
+    for (const Entry& e : name_seen) {
+      if (e.second.dirty) moved.push_back(&e);
+    }
+    std::sort(moved.begin(), moved.end(), [](const Entry* a, const Entry* b) {
+      return std::tie(a->first.host_id, a->first.name, a->first.source) <
+             std::tie(b->first.host_id, b->first.name, b->first.source);
+    });
+    int rc = upsert_names->run(moved.size(), [&](BulkRows::Row& r, size_t i) {
+      const auto& [k, times] = *moved[i];
+      r.bind(1, k.host_id).bind(2, k.name).bind(3, name_source_name(k.source));
+      r.bind(4, times.first_s).bind(5, times.last_s);
+    });
+    if (rc != SQLITE_DONE) return db->error("upsert host_names", ErrorCode::kIo);
+    name_seen.clear();
     return flush(mac_seen, &State::upsert_mac_row);
   }
 
@@ -346,7 +368,7 @@ struct Writer::State {
              std::tie(y.bucket_s, y.host_id, y.ip_proto, y.app_id);
     });
     for (const MinuteRow& row : order) rollups.add(*row.bucket, row.host_id, row.app_id);
-    int rc = upsert_host_traffic.insert(order.size(), [&](BulkInsert::Row& r, size_t i) {
+    int rc = upsert_host_traffic.run(order.size(), [&](BulkRows::Row& r, size_t i) {
       const MinuteRow& row = order[i];
       const HostBucket& h = *row.bucket;
       r.bind(1, h.bucket_s).bind(2, row.host_id).bind(3, int{h.ip_proto}).bind(4, row.app_id);
@@ -361,7 +383,7 @@ struct Writer::State {
       rollups.add(p);
       if (st.step() != SQLITE_DONE) return db->error("upsert protocol_traffic_minute", ErrorCode::kIo);
     }
-    rc = insert_flow.insert(b.flows.size(), [&](BulkInsert::Row& r, size_t i) {
+    rc = insert_flow.run(b.flows.size(), [&](BulkRows::Row& r, size_t i) {
       const FlowRecord& f = b.flows[i];
       r.bind(1, run_id).bind(2, int{f.ip_proto}).bind(3, f.client.to_string()).bind(4, int{f.client_port});
       r.bind(5, f.server.to_string())
@@ -399,23 +421,27 @@ struct Writer::State {
 Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, size_t queue_depth) {
   auto upsert_host = Statement::prepare(*db, kUpsertHost);
   if (!upsert_host.ok()) return upsert_host.error();
-  auto upsert_traffic = BulkInsert::prepare(*db, kHostTrafficInto, 9, kHostTrafficAdd);
+  auto upsert_traffic = BulkRows::prepare(*db, kHostTrafficInto, 9, kHostTrafficAdd);
   if (!upsert_traffic.ok()) return upsert_traffic.error();
   auto upsert_protocol = Statement::prepare(*db, kUpsertProtocol);
   if (!upsert_protocol.ok()) return upsert_protocol.error();
-  auto insert_flow = BulkInsert::prepare(*db, kFlowsInto, 21, "");
+  auto insert_flow = BulkRows::prepare(*db, kFlowsInto, 21, "");
   if (!insert_flow.ok()) return insert_flow.error();
   auto upsert_label = Statement::prepare(*db, kUpsertLabel);
   if (!upsert_label.ok()) return upsert_label.error();
-  auto upsert_name = Statement::prepare(*db, kUpsertName);
+  auto upsert_name =
+      Statement::prepare(*db, (std::string(kNamesInto) + " VALUES(?1, ?2, ?3, ?4, ?5) " + kNamesAdd).c_str());
   if (!upsert_name.ok()) return upsert_name.error();
   auto upsert_mac = Statement::prepare(*db, kUpsertMac);
   if (!upsert_mac.ok()) return upsert_mac.error();
+  auto upsert_names = BulkRows::prepare(*db, kNamesInto, 5, kNamesAdd);
+  if (!upsert_names.ok()) return upsert_names.error();
   auto state = std::make_unique<State>(std::move(db), std::move(*upsert_host), std::move(*upsert_traffic),
                                        std::move(*upsert_protocol), std::move(*insert_flow));
   state->upsert_label.emplace(std::move(*upsert_label));
   state->upsert_name.emplace(std::move(*upsert_name));
   state->upsert_mac.emplace(std::move(*upsert_mac));
+  state->upsert_names.emplace(std::move(*upsert_names));
   state->depth = std::max<size_t>(queue_depth, 1);
   return std::unique_ptr<Writer>(new Writer(std::move(state)));
 }

@@ -291,6 +291,32 @@ TEST(Writer, NamesAndMacsKeepTheirFirstAndLastSightingAcrossBatches) {
   EXPECT_EQ(rows(path, "SELECT mac, first_seen, last_seen FROM host_macs"), "00:11:22:33:44:55 101 501 |");
 }
 
+// Names whose times moved are written back many to a statement at the end: each keeps
+// its own first and last sighting.
+TEST(Writer, ManyNamesSeenAgainEachKeepTheirOwnTimes) {
+  test::TempDir dir;
+  const std::string path = dir.file("n.db");
+  constexpr int kNames = 45;  // one statement of 32 and 13 rows one by one
+  {
+    WriterRun run(path);
+    for (int64_t round : {0, 1, 2}) {
+      TrafficBatch b;
+      for (int i = 0; i < kNames; ++i) {
+        const IpAddr a = *IpAddr::parse("10.0.4." + std::to_string(i));
+        b.names.push_back(
+            HostName{a, "host" + std::to_string(i) + ".lan", NameSource::kDhcp, 1000 * round + i});
+      }
+      ASSERT_TRUE(run.writer->consume(std::move(b)).ok());
+    }
+    ASSERT_TRUE(run.end().ok());
+  }
+  EXPECT_EQ(rows(path,
+                 "SELECT count(*), sum(name = 'host' || substr(address, 8) || '.lan' AND "
+                 "n.first_seen = CAST(substr(address, 8) AS INTEGER) AND n.last_seen = n.first_seen + 2000) "
+                 "FROM host_names n JOIN hosts ON hosts.id = n.host_id"),
+            std::to_string(kNames) + " " + std::to_string(kNames) + " |");
+}
+
 TEST(Database, RefusesAFileThatIsNotSqlite) {
   test::TempDir dir;
   const std::string path = dir.file("notes.txt");

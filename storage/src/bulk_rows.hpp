@@ -1,9 +1,9 @@
-// BulkInsert: rows go into a table many to a statement. Running a one-row INSERT costs
-// SQLite about as much again as storing the row; one INSERT with kRows VALUES rows pays
-// that once for all of them (sorted upserts of nine integers into a WITHOUT ROWID table:
-// about 1.25 µs a row one at a time, 0.7 µs in statements of 32 rows).
-// SQLite inserts the rows of one statement in order, so two rows with one key in an
-// upsert are added together exactly as two statements would add them.
+// BulkRows: an INSERT that takes its rows many at a time, as one VALUES list of kRows
+// rows. Running a one-row INSERT costs SQLite about as much again as storing the row;
+// one statement for kRows rows pays that once for all of them (sorted upserts of nine
+// integers into a WITHOUT ROWID table: about 1.25 µs a row one at a time, 0.7 µs in
+// statements of 32 rows). SQLite takes the rows of one statement in order, so two rows
+// with one key in an upsert are added together exactly as two statements would add them.
 #pragma once
 
 #include <sqlite3.h>
@@ -17,19 +17,19 @@
 
 namespace netledger::storage {
 
-class BulkInsert {
+class BulkRows {
  public:
   static constexpr int kRows = 32;
 
-  // `head` is "INSERT INTO t(a, b, ...)" naming `columns` columns; `tail` follows the
-  // VALUES rows (an ON CONFLICT clause, or nothing).
-  static Result<BulkInsert> prepare(const Database& db, std::string_view head, int columns,
-                                    std::string_view tail) {
+  // The statement is `head` VALUES (?, ...), ... `tail`, each row of `columns` values:
+  // "INSERT INTO t(a, b)", then an ON CONFLICT clause or nothing.
+  static Result<BulkRows> prepare(const Database& db, std::string_view head, int columns,
+                                  std::string_view tail) {
     auto many = Statement::prepare(db, sql(head, columns, kRows, tail).c_str());
     if (!many.ok()) return many.error();
     auto one = Statement::prepare(db, sql(head, columns, 1, tail).c_str());
     if (!one.ok()) return one.error();
-    return BulkInsert(std::move(*many), std::move(*one), columns);
+    return BulkRows(std::move(*many), std::move(*one), columns);
   }
 
   // One row's parameters, numbered from 1 as its columns are.
@@ -42,16 +42,17 @@ class BulkInsert {
     }
 
    private:
-    friend class BulkInsert;
+    friend class BulkRows;
     Row(Statement& st, int base) : st_(st), base_(base) {}
     Statement& st_;
     int base_;
   };
 
-  // Inserts rows 0 to n-1; bind_row(Row&, i) binds every column of row i. Returns
-  // SQLITE_DONE, or the code of the statement that failed (the rows before it are in).
+  // Inserts rows 0 to n-1; bind_row(Row&, i) binds every column of row i.
+  // Returns SQLITE_DONE, or the code of the statement that failed (the rows before it
+  // are in).
   template <class BindRow>
-  int insert(size_t n, BindRow&& bind_row) {
+  int run(size_t n, BindRow&& bind_row) {
     size_t i = 0;
     for (; i + kRows <= n; i += kRows) {
       many_.rewind();
@@ -71,7 +72,7 @@ class BulkInsert {
   }
 
  private:
-  BulkInsert(Statement many, Statement one, int columns)
+  BulkRows(Statement many, Statement one, int columns)
       : many_(std::move(many)), one_(std::move(one)), columns_(columns) {}
 
   static std::string sql(std::string_view head, int columns, int rows, std::string_view tail) {
