@@ -339,11 +339,14 @@ bool Accountant::advance(int64_t now_us) {
   if (!status_.ok()) return false;
   if (bucket_s_ >= 0 && now_us <= now_us_) return true;
   now_us_ = now_us;
-  int64_t bucket = floor_div(floor_div(now_us, 1'000'000), opt_.bucket_s) * opt_.bucket_s;
-  if (bucket_s_ < 0) bucket_s_ = bucket;
-  if (bucket != bucket_s_) {
-    if (!roll_bucket()) return false;
-    bucket_s_ = bucket;
+  // Time only moves forward: the bucket changes once the open one is over.
+  if (bucket_s_ < 0 || now_us >= (bucket_s_ + opt_.bucket_s) * 1'000'000) {
+    int64_t bucket = floor_div(floor_div(now_us, 1'000'000), opt_.bucket_s) * opt_.bucket_s;
+    if (bucket_s_ < 0) bucket_s_ = bucket;
+    if (bucket != bucket_s_) {
+      if (!roll_bucket()) return false;
+      bucket_s_ = bucket;
+    }
   }
   expire(now_us);
   return status_.ok();
