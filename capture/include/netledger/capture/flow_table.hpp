@@ -16,10 +16,11 @@ namespace netledger::capture {
 
 inline constexpr uint32_t kNoFlow = UINT32_MAX;
 
-struct Flow {
+// Laid out for the packet path: what every packet reads and writes is in the first two
+// cache lines (the key, its hash and the times; the counters); the rest in the third.
+struct alignas(64) Flow {
   FlowKey key;
   uint64_t hash = 0;
-  int64_t first_us = 0;
   int64_t last_us = 0;
   // [0] client to server, [1] server to client.
   uint64_t packets[2] = {0, 0};
@@ -27,6 +28,7 @@ struct Flow {
   // Not yet charged to hosts: flushed at bucket boundaries and when the flow ends.
   uint64_t pending_packets[2] = {0, 0};
   uint64_t pending_bytes[2] = {0, 0};
+  int64_t first_us = 0;
   uint32_t prev = kNoFlow;
   uint32_t next = kNoFlow;
   uint32_t dpi_slot = UINT32_MAX;  // the inspector's slot while the answer is open
