@@ -16,8 +16,9 @@ namespace netledger::capture {
 
 inline constexpr uint32_t kNoFlow = UINT32_MAX;
 
-// Laid out for the packet path: what every packet reads and writes is in the first two
-// cache lines (the key, its hash and the times; the counters); the rest in the third.
+// Cache-line aligned and laid out for the packet path: the key, its hash and the last
+// packet time fill the first line, the counters the second; the flags, list links and
+// inspection state share the third.
 struct alignas(64) Flow {
   FlowKey key;
   uint64_t hash = 0;
