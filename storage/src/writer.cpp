@@ -141,8 +141,7 @@ struct Writer::State {
   }
 
   std::optional<Statement> upsert_label;
-  std::optional<Statement> upsert_name;
-  std::optional<BulkRows> upsert_names;  // the same, many rows at a time
+  std::optional<BulkRows> upsert_names;
   std::optional<Statement> upsert_mac;
 
   std::mutex mu;
@@ -242,13 +241,19 @@ struct Writer::State {
   std::unordered_map<NameKey, SeenTimes, NameKeyHash> name_seen;
   std::unordered_map<MacKey, SeenTimes, MacKeyHash> mac_seen;
 
-  Status upsert_name_row(const NameKey& k, const SeenTimes& s) {
-    Statement& st = *upsert_name;
-    st.reset();
-    st.bind(1, k.host_id).bind(2, k.name).bind(3, name_source_name(k.source)).bind(4, s.first_s);
-    st.bind(5, s.last_s);
-    if (st.step() != SQLITE_DONE) return db->error("upsert host_names", ErrorCode::kIo);
+  // Upserts n name rows; row_at(i) gives the i-th key and its times.
+  template <class RowAt>
+  Status upsert_name_rows(size_t n, RowAt row_at) {
+    int rc = upsert_names->run(n, [&](BulkRows::Row& r, size_t i) {
+      const auto& [k, times] = row_at(i);
+      r.bind(1, k.host_id).bind(2, k.name).bind(3, name_source_name(k.source));
+      r.bind(4, times.first_s).bind(5, times.last_s);
+    });
+    if (rc != SQLITE_DONE) return db->error("upsert host_names", ErrorCode::kIo);
     return {};
+  }
+  Status upsert_name_row(const NameKey& k, const SeenTimes& s) {
+    return upsert_name_rows(1, [&](size_t) { return std::pair<const NameKey&, const SeenTimes&>(k, s); });
   }
   Status upsert_mac_row(const MacKey& k, const SeenTimes& s) {
     Statement& st = *upsert_mac;
@@ -309,12 +314,8 @@ struct Writer::State {
       return std::tie(a->first.host_id, a->first.name, a->first.source) <
              std::tie(b->first.host_id, b->first.name, b->first.source);
     });
-    int rc = upsert_names->run(moved.size(), [&](BulkRows::Row& r, size_t i) {
-      const auto& [k, times] = *moved[i];
-      r.bind(1, k.host_id).bind(2, k.name).bind(3, name_source_name(k.source));
-      r.bind(4, times.first_s).bind(5, times.last_s);
-    });
-    if (rc != SQLITE_DONE) return db->error("upsert host_names", ErrorCode::kIo);
+    Status s = upsert_name_rows(moved.size(), [&](size_t i) -> const Entry& { return *moved[i]; });
+    if (!s.ok()) return s;
     name_seen.clear();
     return flush(mac_seen, &State::upsert_mac_row);
   }
@@ -429,9 +430,6 @@ Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, size_
   if (!insert_flow.ok()) return insert_flow.error();
   auto upsert_label = Statement::prepare(*db, kUpsertLabel);
   if (!upsert_label.ok()) return upsert_label.error();
-  auto upsert_name =
-      Statement::prepare(*db, (std::string(kNamesInto) + " VALUES(?1, ?2, ?3, ?4, ?5) " + kNamesAdd).c_str());
-  if (!upsert_name.ok()) return upsert_name.error();
   auto upsert_mac = Statement::prepare(*db, kUpsertMac);
   if (!upsert_mac.ok()) return upsert_mac.error();
   auto upsert_names = BulkRows::prepare(*db, kNamesInto, 5, kNamesAdd);
@@ -439,7 +437,6 @@ Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, size_
   auto state = std::make_unique<State>(std::move(db), std::move(*upsert_host), std::move(*upsert_traffic),
                                        std::move(*upsert_protocol), std::move(*insert_flow));
   state->upsert_label.emplace(std::move(*upsert_label));
-  state->upsert_name.emplace(std::move(*upsert_name));
   state->upsert_mac.emplace(std::move(*upsert_mac));
   state->upsert_names.emplace(std::move(*upsert_names));
   state->depth = std::max<size_t>(queue_depth, 1);
