@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -45,11 +46,9 @@ constexpr const char* kFlowsInto =
 constexpr const char* kUpsertLabel =
     "INSERT INTO labels(name) VALUES(?1) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id";
 constexpr const char* kNamesInto = "INSERT INTO host_names(host_id, name, source, first_seen, last_seen)";
-constexpr const char* kNamesAdd =
-    "ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
-    "last_seen = max(last_seen, excluded.last_seen)";
-constexpr const char* kUpsertMac =
-    "INSERT INTO host_macs(host_id, mac, first_seen, last_seen) VALUES(?1, ?2, ?3, ?4) "
+constexpr const char* kMacsInto = "INSERT INTO host_macs(host_id, mac, first_seen, last_seen)";
+// A sighting written again widens its first and last seen times.
+constexpr const char* kSeenAdd =
     "ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
     "last_seen = max(last_seen, excluded.last_seen)";
 
@@ -142,7 +141,7 @@ struct Writer::State {
 
   std::optional<Statement> upsert_label;
   std::optional<BulkRows> upsert_names;
-  std::optional<Statement> upsert_mac;
+  std::optional<BulkRows> upsert_macs;
 
   std::mutex mu;
   std::condition_variable not_full;
@@ -213,11 +212,12 @@ struct Writer::State {
   // A name or MAC is written when first seen; later sightings only move its first- and
   // last-seen times, which are kept here and written with the rollups (each hour of
   // packet time and at the run's end). The caches are emptied then: they hold one hour.
+  // Keys order as their table's primary key does.
   struct NameKey {
     int64_t host_id;
-    NameSource source;
     std::string name;
-    friend bool operator==(const NameKey&, const NameKey&) = default;
+    NameSource source;
+    friend auto operator<=>(const NameKey&, const NameKey&) = default;
   };
   struct NameKeyHash {
     size_t operator()(const NameKey& k) const noexcept {
@@ -228,7 +228,7 @@ struct Writer::State {
   struct MacKey {
     int64_t host_id;
     std::array<uint8_t, 6> mac;
-    friend bool operator==(const MacKey&, const MacKey&) = default;
+    friend auto operator<=>(const MacKey&, const MacKey&) = default;
   };
   struct MacKeyHash {
     size_t operator()(const MacKey& k) const noexcept {
@@ -241,47 +241,50 @@ struct Writer::State {
   std::unordered_map<NameKey, SeenTimes, NameKeyHash> name_seen;
   std::unordered_map<MacKey, SeenTimes, MacKeyHash> mac_seen;
 
-  // Upserts n name rows; row_at(i) gives the i-th key and its times.
-  template <class RowAt>
-  Status upsert_name_rows(size_t n, RowAt row_at) {
-    int rc = upsert_names->run(n, [&](BulkRows::Row& r, size_t i) {
-      const auto& [k, times] = row_at(i);
+  template <class Key>
+  using Sightings = std::span<const std::pair<const Key, SeenTimes>* const>;
+
+  Status upsert_name_rows(Sightings<NameKey> rows) {
+    int rc = upsert_names->run(rows.size(), [&](BulkRows::Row& r, size_t i) {
+      const auto& [k, times] = *rows[i];
       r.bind(1, k.host_id).bind(2, k.name).bind(3, name_source_name(k.source));
       r.bind(4, times.first_s).bind(5, times.last_s);
     });
     if (rc != SQLITE_DONE) return db->error("upsert host_names", ErrorCode::kIo);
     return {};
   }
-  Status upsert_name_row(const NameKey& k, const SeenTimes& s) {
-    return upsert_name_rows(1, [&](size_t) { return std::pair<const NameKey&, const SeenTimes&>(k, s); });
-  }
-  Status upsert_mac_row(const MacKey& k, const SeenTimes& s) {
-    Statement& st = *upsert_mac;
-    st.reset();
-    st.bind(1, k.host_id).bind(2, mac_text(k.mac)).bind(3, s.first_s).bind(4, s.last_s);
-    if (st.step() != SQLITE_DONE) return db->error("upsert host_macs", ErrorCode::kIo);
+  Status upsert_mac_rows(Sightings<MacKey> rows) {
+    int rc = upsert_macs->run(rows.size(), [&](BulkRows::Row& r, size_t i) {
+      const auto& [k, times] = *rows[i];
+      r.bind(1, k.host_id).bind(2, mac_text(k.mac)).bind(3, times.first_s).bind(4, times.last_s);
+    });
+    if (rc != SQLITE_DONE) return db->error("upsert host_macs", ErrorCode::kIo);
     return {};
   }
 
   // A sighting new to `seen` is written now; a known one only moves its times in memory.
   template <class Key, class Hash>
   Status sight(std::unordered_map<Key, SeenTimes, Hash>& seen, Key&& key, int64_t t,
-               Status (State::*write)(const Key&, const SeenTimes&)) {
+               Status (State::*write)(Sightings<Key>)) {
     auto [it, added] = seen.try_emplace(std::move(key), SeenTimes{t, t, false});
     if (!added) {
       it->second.see(t);
       return {};
     }
-    return (this->*write)(it->first, it->second);
+    const std::pair<const Key, SeenTimes>* one = &*it;
+    return (this->*write)(Sightings<Key>(&one, 1));
   }
-  // Writes the sightings whose times moved, and empties the cache.
+  // Writes the sightings whose times moved, in their table's key order, and empties the
+  // cache.
   template <class Key, class Hash>
-  Status flush(std::unordered_map<Key, SeenTimes, Hash>& seen,
-               Status (State::*write)(const Key&, const SeenTimes&)) {
-    for (const auto& [k, times] : seen) {
-      if (!times.dirty) continue;
-      if (Status s = (this->*write)(k, times); !s.ok()) return s;
+  Status flush(std::unordered_map<Key, SeenTimes, Hash>& seen, Status (State::*write)(Sightings<Key>)) {
+    using Entry = std::pair<const Key, SeenTimes>;
+    std::vector<const Entry*> moved;
+    for (const Entry& e : seen) {
+      if (e.second.dirty) moved.push_back(&e);
     }
+    std::sort(moved.begin(), moved.end(), [](const Entry* a, const Entry* b) { return a->first < b->first; });
+    if (Status s = (this->*write)(moved); !s.ok()) return s;
     seen.clear();
     return {};
   }
@@ -290,34 +293,22 @@ struct Writer::State {
     for (const HostName& n : b.names) {
       auto id = host_id(n.host, n.seen_s - n.seen_s % 60);
       if (!id.ok()) return id.error();
-      Status s = sight(name_seen, NameKey{*id, n.source, n.name}, n.seen_s, &State::upsert_name_row);
+      Status s = sight(name_seen, NameKey{*id, n.name, n.source}, n.seen_s, &State::upsert_name_rows);
       if (!s.ok()) return s;
     }
     for (const HostMac& m : b.macs) {
       auto id = host_id(m.host, m.seen_s - m.seen_s % 60);
       if (!id.ok()) return id.error();
-      Status s = sight(mac_seen, MacKey{*id, m.mac}, m.seen_s, &State::upsert_mac_row);
+      Status s = sight(mac_seen, MacKey{*id, m.mac}, m.seen_s, &State::upsert_mac_rows);
       if (!s.ok()) return s;
     }
     return {};
   }
 
-  // Writes the name and MAC times the caches moved since their rows were written, the
-  // names in their table's key order.
+  // Writes the name and MAC times the caches moved since their rows were written.
   Status store_sightings() {
-    using Entry = std::pair<const NameKey, SeenTimes>;
-    std::vector<const Entry*> moved;
-    for (const Entry& e : name_seen) {
-      if (e.second.dirty) moved.push_back(&e);
-    }
-    std::sort(moved.begin(), moved.end(), [](const Entry* a, const Entry* b) {
-      return std::tie(a->first.host_id, a->first.name, a->first.source) <
-             std::tie(b->first.host_id, b->first.name, b->first.source);
-    });
-    Status s = upsert_name_rows(moved.size(), [&](size_t i) -> const Entry& { return *moved[i]; });
-    if (!s.ok()) return s;
-    name_seen.clear();
-    return flush(mac_seen, &State::upsert_mac_row);
+    if (Status s = flush(name_seen, &State::upsert_name_rows); !s.ok()) return s;
+    return flush(mac_seen, &State::upsert_mac_rows);
   }
 
   struct MinuteRow {
@@ -430,15 +421,15 @@ Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, size_
   if (!insert_flow.ok()) return insert_flow.error();
   auto upsert_label = Statement::prepare(*db, kUpsertLabel);
   if (!upsert_label.ok()) return upsert_label.error();
-  auto upsert_mac = Statement::prepare(*db, kUpsertMac);
-  if (!upsert_mac.ok()) return upsert_mac.error();
-  auto upsert_names = BulkRows::prepare(*db, kNamesInto, 5, kNamesAdd);
+  auto upsert_names = BulkRows::prepare(*db, kNamesInto, 5, kSeenAdd);
   if (!upsert_names.ok()) return upsert_names.error();
+  auto upsert_macs = BulkRows::prepare(*db, kMacsInto, 4, kSeenAdd);
+  if (!upsert_macs.ok()) return upsert_macs.error();
   auto state = std::make_unique<State>(std::move(db), std::move(*upsert_host), std::move(*upsert_traffic),
                                        std::move(*upsert_protocol), std::move(*insert_flow));
   state->upsert_label.emplace(std::move(*upsert_label));
-  state->upsert_mac.emplace(std::move(*upsert_mac));
   state->upsert_names.emplace(std::move(*upsert_names));
+  state->upsert_macs.emplace(std::move(*upsert_macs));
   state->depth = std::max<size_t>(queue_depth, 1);
   return std::unique_ptr<Writer>(new Writer(std::move(state)));
 }
