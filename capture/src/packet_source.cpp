@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <stdio_ext.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -11,6 +12,7 @@
 
 #include "netledger/capture/decoder.hpp"
 #include "netledger/core/c_handle.hpp"
+#include "savefile_reader.hpp"
 
 namespace netledger::capture {
 
@@ -32,6 +34,8 @@ std::string describe_link(int dlt) {
 struct PacketSource::Impl {
   PcapHandle pcap;
   std::unique_ptr<char[]> buffer;
+  // Reads the records of a plain pcap file in libpcap's place, once it has opened it.
+  std::unique_ptr<SavefileReader> savefile;
   bool live = false;
   int fd = -1;
   int timeout_ms = 200;
@@ -77,6 +81,14 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_file(const std::string&
   int dlt = pcap_datalink(p);
   if (!link_type_supported(dlt)) {
     return make_error(ErrorCode::kUnsupported, path + ": unsupported link type " + describe_link(dlt));
+  }
+  // A regular file in the plain format is read past libpcap (see savefile_reader.hpp).
+  uint8_t head[24];
+  const int fd = ::fileno(fp);
+  if (S_ISREG(st.st_mode) && ::pread(fd, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head)) {
+    auto header = SavefileHeader::parse(head, sizeof head);
+    if (header && SavefileReader::takes(*header, dlt))
+      impl->savefile = std::make_unique<SavefileReader>(fd, sizeof head, *header, pcap_snapshot(p));
   }
   return std::unique_ptr<PacketSource>(new PacketSource(std::move(impl), path));
 }
@@ -127,6 +139,11 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_live(const LiveOptions&
 }
 
 ReadResult PacketSource::next(RawPacket& out) noexcept {
+  if (impl_->savefile) {
+    ReadResult r = impl_->savefile->next(out);
+    if (r == ReadResult::kError) error_ = name_ + ": " + impl_->savefile->error();
+    return r;
+  }
   pcap_pkthdr* hdr = nullptr;
   const u_char* data = nullptr;
   int rc = pcap_next_ex(impl_->pcap.get(), &hdr, &data);
@@ -157,6 +174,7 @@ int PacketSource::link_type() const noexcept {
 }
 
 void PacketSource::break_loop() noexcept {
+  if (impl_->savefile) impl_->savefile->stop();
   pcap_breakloop(impl_->pcap.get());
 }
 
