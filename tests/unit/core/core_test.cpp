@@ -32,6 +32,36 @@ TEST(FlowKey, BothDirectionsMakeTheSameKey) {
   EXPECT_FALSE(b_lo);
 }
 
+TEST(FlowKey, TheLowerSideIsTheLowerAddressInByteOrderThenTheLowerPort) {
+  // Pairs differing in the first and in the last of the sixteen bytes, with the ports
+  // against the addresses, so a word compare in host order or of one word only fails.
+  const char* pairs[][2] = {{"10.0.0.2", "9.255.255.255"},           {"1.0.0.255", "2.0.0.0"},
+                            {"2001:db8::1:0", "2001:db8::ff"},       {"2001:db8::2", "2001:db8::1"},
+                            {"2001:db8:0:0:1::", "2001:db8::ff:ff"}, {"::ffff:1", "::1:0"}};
+  for (const auto& [x, y] : pairs) {
+    IpAddr a = *IpAddr::parse(x);
+    IpAddr b = *IpAddr::parse(y);
+    const bool a_lower = std::memcmp(a.bytes().data(), b.bytes().data(), 16) < 0;
+    bool a_lo = false;
+    FlowKey k = FlowKey::make(a, 9, b, 1, 6, 0, 0, a_lo);
+    EXPECT_EQ(a_lo, a_lower) << x << " " << y;
+    EXPECT_EQ(k.lo_addr(), a_lower ? a : b) << x << " " << y;
+    EXPECT_EQ(k.lo_port, a_lower ? 9 : 1);
+  }
+  IpAddr a = *IpAddr::parse("2001:db8::1");
+  bool a_lo = false;
+  FlowKey::make(a, 9, a, 1, 17, 0, 0, a_lo);
+  EXPECT_FALSE(a_lo);  // same address: the lower port is the lower side
+}
+
+TEST(IpAddr, EqualOnlyWithTheSameFamilyAndBytes) {
+  EXPECT_EQ(*IpAddr::parse("2001:db8::1"), *IpAddr::parse("2001:db8:0::1"));
+  EXPECT_FALSE(*IpAddr::parse("2001:db8::1") == *IpAddr::parse("2001:db8::1:1"));
+  EXPECT_FALSE(*IpAddr::parse("2001:db8::1") == *IpAddr::parse("2001:db9::1"));
+  const uint8_t zero[16] = {};
+  EXPECT_FALSE(IpAddr::v4(zero) == IpAddr::v6(zero));
+}
+
 TEST(FlowKey, VlanSeparatesOtherwiseEqualFlows) {
   IpAddr a = *IpAddr::parse("10.0.0.1");
   IpAddr b = *IpAddr::parse("10.0.0.2");

@@ -48,7 +48,14 @@ class IpAddr {
   // RFC 5952 text for v6, dotted quad for v4.
   [[nodiscard]] std::string to_string() const;
 
-  friend bool operator==(const IpAddr&, const IpAddr&) = default;
+  // Two word compares kept inline (the defaulted one is a memcmp call).
+  friend bool operator==(const IpAddr& a, const IpAddr& b) noexcept {
+    uint64_t x[2];
+    uint64_t y[2];
+    std::memcpy(x, a.bytes_.data(), sizeof x);
+    std::memcpy(y, b.bytes_.data(), sizeof y);
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0 && a.family_ == b.family_;
+  }
   friend auto operator<=>(const IpAddr& a, const IpAddr& b) noexcept {
     if (auto c = a.family_ <=> b.family_; c != 0) return c;
     return std::memcmp(a.bytes_.data(), b.bytes_.data(), 16) <=> 0;
