@@ -59,8 +59,8 @@ class SavefileReader {
   SavefileHeader header_;
   uint32_t snapshot_;
   std::unique_ptr<uint8_t[]> buffer_;
-  size_t pos_ = 0;   // next unread byte in buffer_
-  size_t end_ = 0;   // one past the last byte read into buffer_
+  size_t pos_ = 0;  // next unread byte in buffer_
+  size_t end_ = 0;  // one past the last byte read into buffer_
   bool eof_ = false;
   int read_errno_ = 0;
   std::atomic<bool> stop_{false};

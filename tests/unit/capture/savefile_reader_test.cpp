@@ -124,7 +124,8 @@ Seen read_with_reader(const std::string& path, int snapshot, int dlt) {
     SavefileReader reader(fd, 24, *header, snapshot);
     RawPacket raw;
     ReadResult r{};
-    while ((r = reader.next(raw)) == ReadResult::kPacket) keep(s, raw.ts_us, raw.caplen, raw.wire_len, raw.data);
+    while ((r = reader.next(raw)) == ReadResult::kPacket)
+      keep(s, raw.ts_us, raw.caplen, raw.wire_len, raw.data);
     s.error = r == ReadResult::kError;
     s.message = reader.error();
   }
@@ -253,7 +254,8 @@ TEST(SavefileReader, PacketSourceNamesTheFileWhenARecordIsCut) {
   while ((r = (*source)->next(raw)) == ReadResult::kPacket) ++packets;
   EXPECT_EQ(packets, 10);
   EXPECT_EQ(r, ReadResult::kError);
-  EXPECT_EQ((*source)->error(), path + ": truncated dump file; tried to read 1000 captured bytes, only got 990");
+  EXPECT_EQ((*source)->error(),
+            path + ": truncated dump file; tried to read 1000 captured bytes, only got 990");
 }
 
 }  // namespace netledger::capture
