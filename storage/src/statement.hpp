@@ -92,29 +92,4 @@ class Transaction {
   bool committed_ = false;
 };
 
-// A savepoint inside an open transaction: rolled back to (and released) unless released.
-class Savepoint {
- public:
-  Savepoint(Database& db, const char* name) : db_(db), name_(name) {
-    ok_ = db_.exec(("SAVEPOINT " + name_).c_str()).ok();
-  }
-  ~Savepoint() {
-    if (ok_ && !released_) (void)db_.exec(("ROLLBACK TO " + name_ + "; RELEASE " + name_).c_str());
-  }
-  Savepoint(const Savepoint&) = delete;
-  Savepoint& operator=(const Savepoint&) = delete;
-  [[nodiscard]] bool began() const { return ok_; }
-  Status release() {
-    Status s = db_.exec(("RELEASE " + name_).c_str());
-    released_ = s.ok();
-    return s;
-  }
-
- private:
-  Database& db_;
-  std::string name_;
-  bool ok_ = false;
-  bool released_ = false;
-};
-
 }  // namespace netledger::storage

@@ -251,8 +251,8 @@ TEST(Writer, ABatchThatFailsIsRolledBackWholeAndTheOnesBeforeItAreKept) {
   EXPECT_EQ(rows(path, "SELECT status FROM capture_runs"), "failed |");
 }
 
-// A live capture that goes quiet still has its last batch in the file within the commit
-// interval: a report run meanwhile sees it, without waiting for the run to end.
+// A live capture that goes quiet still has its last batch in the file: a report run
+// meanwhile sees it, without waiting for the run to end.
 TEST(Writer, ABatchReachesTheFileWithinASecondWhenNoOtherFollows) {
   test::TempDir dir;
   const std::string path = dir.file("q.db");
