@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -80,8 +81,12 @@ struct FlowKey {
     std::memcpy(x, a, sizeof x);
     std::memcpy(y, b, sizeof y);
     for (int i = 0; i < 2; ++i) {
-      uint64_t p = __builtin_bswap64(x[i]);
-      uint64_t q = __builtin_bswap64(y[i]);
+      uint64_t p = x[i];
+      uint64_t q = y[i];
+      if constexpr (std::endian::native == std::endian::little) {
+        p = __builtin_bswap64(p);
+        q = __builtin_bswap64(q);
+      }
       if (p != q) return p < q ? -1 : 1;
     }
     return 0;
