@@ -20,8 +20,8 @@ namespace {
 
 using PcapHandle = std::unique_ptr<pcap_t, CFree<&pcap_close>>;
 
-// libpcap reads a savefile 4 KiB at a time through stdio; a 1 MiB buffer halves the
-// cost of reading (see bench/README.md).
+// libpcap reads a savefile through stdio, 4 KiB at a time by default; a 1 MiB buffer
+// halves the cost of reading the files SavefileReader does not take (pcapng, old pcap).
 constexpr size_t kFileBuffer = 1 << 20;
 
 std::string describe_link(int dlt) {
