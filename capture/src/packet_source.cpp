@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "netledger/capture/decoder.hpp"
 #include "netledger/core/c_handle.hpp"
@@ -59,9 +60,20 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_file(const std::string&
     return make_error(errno == EACCES ? ErrorCode::kPermission : ErrorCode::kIo,
                       path + ": " + std::strerror(errno));
   }
+  // A regular file in the plain format is read past libpcap once libpcap has checked its
+  // header (see savefile_reader.hpp); stdio then reads only the header, so it keeps its
+  // small default buffer (also left to the rare plain file the reader does not take:
+  // pcap before 2.4, byte-swapped NFLOG or cooked captures).
+  uint8_t head[24];
+  const int fd = ::fileno(fp);
+  std::optional<SavefileHeader> header;
+  if (S_ISREG(st.st_mode) && ::pread(fd, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head))
+    header = SavefileHeader::parse(head, sizeof head);
   auto impl = std::make_unique<Impl>();
-  impl->buffer.reset(new char[kFileBuffer]);
-  std::setvbuf(fp, impl->buffer.get(), _IOFBF, kFileBuffer);
+  if (!header) {
+    impl->buffer.reset(new char[kFileBuffer]);
+    std::setvbuf(fp, impl->buffer.get(), _IOFBF, kFileBuffer);
+  }
   // Only this thread reads the file: skip stdio's lock around each of the two freads
   // libpcap makes per packet.
   __fsetlocking(fp, FSETLOCKING_BYCALLER);
@@ -82,14 +94,8 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_file(const std::string&
   if (!link_type_supported(dlt)) {
     return make_error(ErrorCode::kUnsupported, path + ": unsupported link type " + describe_link(dlt));
   }
-  // A regular file in the plain format is read past libpcap (see savefile_reader.hpp).
-  uint8_t head[24];
-  const int fd = ::fileno(fp);
-  if (S_ISREG(st.st_mode) && ::pread(fd, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head)) {
-    auto header = SavefileHeader::parse(head, sizeof head);
-    if (header && SavefileReader::takes(*header, dlt))
-      impl->savefile = std::make_unique<SavefileReader>(fd, sizeof head, *header, pcap_snapshot(p));
-  }
+  if (header && SavefileReader::takes(*header, dlt))
+    impl->savefile = std::make_unique<SavefileReader>(fd, sizeof head, *header, pcap_snapshot(p));
   return std::unique_ptr<PacketSource>(new PacketSource(std::move(impl), path));
 }
 
