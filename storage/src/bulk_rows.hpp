@@ -71,6 +71,28 @@ class BulkRows {
     return SQLITE_DONE;
   }
 
+  // As run(), for a statement with a RETURNING clause: take_row(statement, first, count)
+  // is called for each row that comes back, with the rows [first, first + count) that the
+  // statement was given.
+  template <class BindRow, class TakeRow>
+  int run_returning(size_t n, BindRow&& bind_row, TakeRow&& take_row) {
+    size_t i = 0;
+    while (i < n) {
+      const size_t count = n - i >= kRows ? kRows : 1;
+      Statement& st = count == kRows ? many_ : one_;
+      st.rewind();
+      for (size_t r = 0; r < count; ++r) {
+        Row row(st, static_cast<int>(r) * columns_);
+        bind_row(row, i + r);
+      }
+      int rc = SQLITE_ROW;
+      while ((rc = st.step()) == SQLITE_ROW) take_row(st, i, count);
+      if (rc != SQLITE_DONE) return rc;
+      i += count;
+    }
+    return SQLITE_DONE;
+  }
+
  private:
   BulkRows(Statement many, Statement one, int columns)
       : many_(std::move(many)), one_(std::move(one)), columns_(columns) {}

@@ -291,6 +291,26 @@ TEST(Writer, NamesAndMacsKeepTheirFirstAndLastSightingAcrossBatches) {
   EXPECT_EQ(rows(path, "SELECT mac, first_seen, last_seen FROM host_macs"), "00:11:22:33:44:55 101 501 |");
 }
 
+// A name new to the writer is written with the batch's other new names, after the whole
+// batch is read: a second sighting in the same batch widens what is written.
+TEST(Writer, ANameSeenTwiceInItsFirstBatchKeepsBothTimes) {
+  test::TempDir dir;
+  const std::string path = dir.file("n.db");
+  {
+    WriterRun run(path);
+    const IpAddr a = *IpAddr::parse("10.0.0.7");
+    const IpAddr b = *IpAddr::parse("10.0.0.8");
+    TrafficBatch batch;
+    batch.names = {HostName{a, "nas.lan", NameSource::kDns, 700},
+                   HostName{b, "tv.lan", NameSource::kDhcp, 650},
+                   HostName{a, "nas.lan", NameSource::kDns, 100}};
+    ASSERT_TRUE(run.writer->consume(std::move(batch)).ok());
+    ASSERT_TRUE(run.end().ok());
+  }
+  EXPECT_EQ(rows(path, "SELECT name, source, first_seen, last_seen FROM host_names ORDER BY name"),
+            "nas.lan dns 100 700 |tv.lan dhcp 650 650 |");
+}
+
 // Names whose times moved are written back many to a statement at the end: each keeps
 // its own first and last sighting.
 TEST(Writer, ManyNamesSeenAgainEachKeepTheirOwnTimes) {
