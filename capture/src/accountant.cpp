@@ -62,7 +62,12 @@ void Accountant::charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPac
   if (index != kNoFlow) {
     Flow& f = table_.at(index);
     bool restart = f.closed && l.ip_proto == kTcp && (l.tcp_flags & (kSyn | kAck)) == kSyn;
-    if (restart) {
+    if (overdue(f, now_us_)) {
+      // The lists are checked lazily (see FlowTable), so an expired flow can still be
+      // here; this packet starts a new one as if the old one had been ended on time.
+      end_flow(index, f.closed ? FlowEnd::kClosed : FlowEnd::kIdle);
+      index = kNoFlow;
+    } else if (restart) {
       end_flow(index, FlowEnd::kClosed);
       index = kNoFlow;
     } else if (ts_us - f.first_us >= opt_.active_timeout_s * 1'000'000) {
@@ -84,8 +89,6 @@ void Accountant::charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPac
 
   Flow& f = table_.at(index);
   const int dir = (src_is_lo == f.client_is_lo) ? 0 : 1;
-  ++f.packets[dir];
-  f.bytes[dir] += wire_len;
   ++f.pending_packets[dir];
   f.pending_bytes[dir] += wire_len;
   if (ts_us > f.last_us) f.last_us = ts_us;
@@ -94,18 +97,19 @@ void Accountant::charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPac
     f.dirty = true;
     dirty_.push_back(index);
   }
-  if (l.ip_proto == kTcp) {
+  if (l.ip_proto == kTcp && (l.tcp_flags & (kRst | kFin)) != 0) {
+    const bool was_closed = f.closed;
     if ((l.tcp_flags & kRst) != 0) f.closed = true;
     if ((l.tcp_flags & kFin) != 0) f.fin_mask |= static_cast<uint8_t>(1U << dir);
     if (f.fin_mask == 3) f.closed = true;
+    if (f.closed && !was_closed) table_.queue(index, FlowTable::kClosing, now_us_);
   }
   if (f.dpi_slot != kNoSlot) classify(f, l, ts_us);
-  table_.touch(index, f.closed ? FlowTable::kClosing : FlowTable::kOpen);
 }
 
 void Accountant::classify(Flow& f, const IpLayer& l, int64_t ts_us) {
   if (take_answer(f)) return;  // answered already: the rest of the flow is not inspected
-  f.dpi_seq = inspector_.feed(f.dpi_slot, l.l3, l.l3_len, ts_us, f.key.ip_proto, f.packets[0] + f.packets[1]);
+  f.dpi_seq = inspector_.feed(f.dpi_slot, l.l3, l.l3_len, ts_us, f.key.ip_proto, f.packets(0) + f.packets(1));
   take_answer(f);
 }
 
@@ -227,13 +231,19 @@ void Accountant::add_neighbor(int64_t ts_us, const Neighbor& n) {
 uint32_t Accountant::new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, bool src_is_lo,
                               const IpLayer& l, bool innermost, bool classify) {
   if (table_.size() >= table_.max_flows()) {
-    // The cap is reached: the flow idle longest makes room, and the eviction is counted.
-    uint32_t victim = table_.oldest(FlowTable::kClosing);
-    if (victim == kNoFlow) victim = table_.oldest(FlowTable::kOpen);
-    end_flow(victim, FlowEnd::kEvicted);
-    ++flows_evicted_;
+    // The cap is reached: an idle flow makes room (a closed one first), and the
+    // eviction is counted.
+    uint32_t victim = idlest(FlowTable::kClosing);
+    if (victim == kNoFlow) victim = idlest(FlowTable::kOpen);
+    const Flow& v = table_.at(victim);
+    if (overdue(v, now_us_)) {  // not an eviction: its time was up
+      end_flow(victim, v.closed ? FlowEnd::kClosed : FlowEnd::kIdle);
+    } else {
+      end_flow(victim, FlowEnd::kEvicted);
+      ++flows_evicted_;
+    }
   }
-  uint32_t index = table_.insert(key, hash);
+  uint32_t index = table_.insert(key, hash, now_us_);
   Flow& f = table_.at(index);
   f.first_us = ts_us;
   f.last_us = ts_us;
@@ -280,8 +290,12 @@ void Accountant::flush_flow(Flow& f) {
     if (s != c) ++s->flows;
     f.counted = true;
   }
-  f.pending_packets[0] = f.pending_packets[1] = 0;
-  f.pending_bytes[0] = f.pending_bytes[1] = 0;
+  for (int d = 0; d < 2; ++d) {
+    f.charged_packets[d] += f.pending_packets[d];
+    f.charged_bytes[d] += f.pending_bytes[d];
+    f.pending_packets[d] = 0;
+    f.pending_bytes[d] = 0;
+  }
 }
 
 void Accountant::end_flow(uint32_t index, FlowEnd why) {
@@ -313,38 +327,61 @@ void Accountant::close_flow(Flow& f, FlowEnd why) {
   r.outer_vlan = f.key.outer_vlan;
   r.first_us = f.first_us;
   r.last_us = f.last_us;
-  r.packets_c2s = f.packets[0];
-  r.bytes_c2s = f.bytes[0];
-  r.packets_s2c = f.packets[1];
-  r.bytes_s2c = f.bytes[1];
+  r.packets_c2s = f.packets(0);
+  r.bytes_c2s = f.bytes(0);
+  r.packets_s2c = f.packets(1);
+  r.bytes_s2c = f.bytes(1);
   r.end = why;
   r.app = f.app;
   batch_.flows.push_back(r);
 }
 
+// Ends the flows whose last packet is `after_us` or more before now. A list is in the
+// order its flows were queued: the flows at its head that saw packets since go to the
+// tail again, so each flow is looked at about once per timeout, not once per packet.
+void Accountant::expire(FlowTable::List list, int64_t after_us, FlowEnd why, int64_t now_us) {
+  for (uint32_t i = table_.oldest(list); i != kNoFlow && table_.at(i).queued_us + after_us <= now_us;
+       i = table_.oldest(list)) {
+    if (table_.at(i).last_us + after_us <= now_us) {
+      end_flow(i, why);
+    } else {
+      table_.requeue(i, now_us);
+    }
+  }
+}
+
+// Whether the flow's time was up by now: idle (or, closed, done lingering) long enough.
+bool Accountant::overdue(const Flow& f, int64_t now_us) const {
+  return now_us - f.last_us >= (f.closed ? opt_.close_linger_s : opt_.idle_timeout_s) * 1'000'000;
+}
+
 void Accountant::expire(int64_t now_us) {
-  const int64_t idle_us = opt_.idle_timeout_s * 1'000'000;
-  const int64_t linger_us = opt_.close_linger_s * 1'000'000;
-  for (uint32_t i = table_.oldest(FlowTable::kClosing);
-       i != kNoFlow && table_.at(i).last_us + linger_us <= now_us; i = table_.oldest(FlowTable::kClosing)) {
-    end_flow(i, FlowEnd::kClosed);
+  expire(FlowTable::kClosing, opt_.close_linger_s * 1'000'000, FlowEnd::kClosed, now_us);
+  expire(FlowTable::kOpen, opt_.idle_timeout_s * 1'000'000, FlowEnd::kIdle, now_us);
+}
+
+// The flow on `list` idle since longest, as far as the list's order tells: the ones at
+// the head that saw packets since they were queued go to the tail until one has not.
+uint32_t Accountant::idlest(FlowTable::List list) {
+  for (uint32_t i = table_.oldest(list); i != kNoFlow; i = table_.oldest(list)) {
+    const Flow& f = table_.at(i);
+    if (f.last_us <= f.queued_us) return i;
+    table_.requeue(i, now_us_);
   }
-  for (uint32_t i = table_.oldest(FlowTable::kOpen); i != kNoFlow && table_.at(i).last_us + idle_us <= now_us;
-       i = table_.oldest(FlowTable::kOpen)) {
-    end_flow(i, FlowEnd::kIdle);
-  }
+  return kNoFlow;
 }
 
 bool Accountant::advance(int64_t now_us) {
   if (!status_.ok()) return false;
   if (bucket_s_ >= 0 && now_us <= now_us_) return true;
+  const int64_t before_us = now_us_;
   now_us_ = now_us;
   // Time only moves forward: the bucket changes once the open one is over.
   if (bucket_s_ < 0 || now_us >= (bucket_s_ + opt_.bucket_s) * 1'000'000) {
     int64_t bucket = floor_div(floor_div(now_us, 1'000'000), opt_.bucket_s) * opt_.bucket_s;
     if (bucket_s_ < 0) bucket_s_ = bucket;
     if (bucket != bucket_s_) {
-      if (!roll_bucket()) return false;
+      if (!roll_bucket(before_us)) return false;
       bucket_s_ = bucket;
     }
   }
@@ -352,9 +389,21 @@ bool Accountant::advance(int64_t now_us) {
   return status_.ok();
 }
 
-bool Accountant::roll_bucket() {
+// Charges the bucket's traffic to hosts. `before_us` is the clock before the packet
+// that closes the bucket: a flow of the bucket whose time was up by then ends first, so
+// its last part is charged with its final answer, as if the lists were checked on time.
+bool Accountant::roll_bucket(int64_t before_us) {
   // The bucket's answers are all in before it is charged, as if inspection were inline.
   complete_retiring(true);
+  bool ended = false;
+  for (uint32_t index : dirty_) {
+    Flow& f = table_.at(index);
+    if (f.in_use && f.dirty && overdue(f, before_us)) {
+      end_flow(index, f.closed ? FlowEnd::kClosed : FlowEnd::kIdle);
+      ended = true;
+    }
+  }
+  if (ended) complete_retiring(true);
   for (uint32_t index : dirty_) {
     Flow& f = table_.at(index);
     if (!f.in_use || !f.dirty) continue;
@@ -396,7 +445,7 @@ bool Accountant::finish() {
     end_flow(i, FlowEnd::kClosed);
   }
   for (uint32_t i = table_.oldest(FlowTable::kOpen); i != kNoFlow; i = table_.oldest(FlowTable::kOpen)) {
-    end_flow(i, FlowEnd::kEndOfCapture);
+    end_flow(i, overdue(table_.at(i), now_us_) ? FlowEnd::kIdle : FlowEnd::kEndOfCapture);
   }
   complete_retiring(true);
   dirty_.clear();

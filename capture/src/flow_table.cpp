@@ -13,31 +13,48 @@ FlowTable::FlowTable(uint32_t max_flows) : max_flows_(std::max<uint32_t>(max_flo
   slots_.assign(kInitialSlots, 0);
 }
 
+namespace {
+constexpr uint64_t tag_of(uint64_t hash) {
+  return hash << 32;
+}
+constexpr uint32_t index_of(uint64_t slot) {
+  return static_cast<uint32_t>(slot) - 1;
+}
+// Where a probe for a key starts: from the low 32 bits of its hash, as kept in the slot.
+constexpr size_t home(uint64_t hash, size_t mask) {
+  return static_cast<uint32_t>(hash) & mask;
+}
+constexpr size_t home_of(uint64_t slot, size_t mask) {
+  return home(slot >> 32, mask);
+}
+}  // namespace
+
 uint32_t FlowTable::find(const FlowKey& key, uint64_t hash) const noexcept {
   const size_t mask = slots_.size() - 1;
-  for (size_t i = hash & mask;; i = (i + 1) & mask) {
-    uint32_t s = slots_[i];
+  const uint64_t tag = tag_of(hash);
+  for (size_t i = home(hash, mask);; i = (i + 1) & mask) {
+    const uint64_t s = slots_[i];
     if (s == 0) return kNoFlow;
-    const Flow& f = pool_[s - 1];
-    if (f.hash == hash && f.key == key) return s - 1;
+    if ((s & 0xFFFFFFFF00000000ULL) == tag && pool_[index_of(s)].key == key) return index_of(s);
   }
 }
 
-void FlowTable::place(uint32_t index) noexcept {
+void FlowTable::place(uint64_t slot) noexcept {
   const size_t mask = slots_.size() - 1;
-  size_t i = pool_[index].hash & mask;
+  size_t i = home_of(slot, mask);
   while (slots_[i] != 0) i = (i + 1) & mask;
-  slots_[i] = index + 1;
+  slots_[i] = slot;
 }
 
 void FlowTable::grow_index() {
-  slots_.assign(slots_.size() * 2, 0);
-  for (uint32_t i = 0; i < pool_.size(); ++i) {
-    if (pool_[i].in_use) place(i);
+  std::vector<uint64_t> old(slots_.size() * 2, 0);
+  old.swap(slots_);
+  for (uint64_t s : old) {
+    if (s != 0) place(s);
   }
 }
 
-uint32_t FlowTable::insert(const FlowKey& key, uint64_t hash) {
+uint32_t FlowTable::insert(const FlowKey& key, uint64_t hash, int64_t now_us) {
   // Keep the load factor at or below one half: probes stay short.
   if ((size_ + 1) * 2 > slots_.size()) grow_index();
   uint32_t index = 0;
@@ -52,23 +69,23 @@ uint32_t FlowTable::insert(const FlowKey& key, uint64_t hash) {
   Flow& f = pool_[index];
   f = Flow{};
   f.key = key;
-  f.hash = hash;
   f.in_use = true;
-  place(index);
+  place(tag_of(hash) | (uint64_t{index} + 1));
   ++size_;
+  queue(index, kOpen, now_us);
   return index;
 }
 
 void FlowTable::erase(uint32_t index) noexcept {
   unlink(index);
   const size_t mask = slots_.size() - 1;
-  size_t i = pool_[index].hash & mask;
-  while (slots_[i] != index + 1) i = (i + 1) & mask;
+  size_t i = home(pool_[index].key.hash(), mask);
+  while (index_of(slots_[i]) != index) i = (i + 1) & mask;
   // Backward-shift deletion keeps every remaining entry reachable from its home slot.
   for (size_t j = (i + 1) & mask;; j = (j + 1) & mask) {
-    uint32_t s = slots_[j];
+    const uint64_t s = slots_[j];
     if (s == 0) break;
-    size_t home = pool_[s - 1].hash & mask;
+    const size_t home = home_of(s, mask);
     bool movable = (i <= j) ? (home <= i || home > j) : (home <= i && home > j);
     if (movable) {
       slots_[i] = s;
@@ -97,12 +114,12 @@ void FlowTable::unlink(uint32_t index) noexcept {
   list_of_[index] = kNoList;
 }
 
-void FlowTable::touch(uint32_t index, List list) noexcept {
-  if (list_of_[index] == list && lists_[list].tail == index) return;
+void FlowTable::queue(uint32_t index, List list, int64_t now_us) noexcept {
   unlink(index);
   Flow& f = pool_[index];
   f.prev = lists_[list].tail;
   f.next = kNoFlow;
+  f.queued_us = now_us;
   if (f.prev != kNoFlow)
     pool_[f.prev].next = index;
   else

@@ -118,6 +118,46 @@ TEST(Accountant, IdleFlowsExpireOnPacketTime) {
   EXPECT_EQ(flows[1].end, FlowEnd::kEndOfCapture);
 }
 
+// A packet does not move its flow in the lists; a flow that saw packets after it was
+// queued still lives its full idle time after its last packet, and no longer.
+TEST(Accountant, AFlowExpiresItsIdleTimeAfterItsLastPacketWhereverItIsQueued) {
+  AccountantOptions o;
+  o.idle_timeout_s = 10;
+  Feeder t(o);
+  t.tcp(1 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
+  t.tcp(8 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);  // its time is up at 18 s
+  t.tcp(12 * kSec, "10.0.0.3", 5000, "10.0.0.4", 80, kAck);
+  EXPECT_EQ(t.acct.live_flows(), 2U);
+  t.tcp(17 * kSec, "10.0.0.3", 5000, "10.0.0.4", 80, kAck);
+  EXPECT_EQ(t.acct.live_flows(), 2U);
+  // A packet of the flow after its time starts a new flow.
+  t.tcp(19 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
+  ASSERT_TRUE(t.acct.finish());
+  auto flows = t.sink.flows();
+  ASSERT_EQ(flows.size(), 3U);
+  EXPECT_EQ(flows[0].end, FlowEnd::kIdle);
+  EXPECT_EQ(flows[0].packets_c2s, 2U);
+  EXPECT_EQ(flows[0].last_us, 8 * kSec);
+  EXPECT_EQ(t.acct.flows_seen(), 3U);
+}
+
+// A flow whose time was up when the capture ended ended idle, not with the capture.
+TEST(Accountant, AFlowIdleAtTheEndOfTheCaptureEndsIdle) {
+  AccountantOptions o;
+  o.idle_timeout_s = 10;
+  Feeder t(o);
+  t.tcp(1 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
+  t.tcp(8 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
+  t.tcp(12 * kSec, "10.0.0.3", 5000, "10.0.0.4", 80, kAck);  // the first flow is queued again here
+  t.tcp(19 * kSec, "10.0.0.3", 5000, "10.0.0.4", 80, kAck);  // its time is up since 18 s
+  ASSERT_TRUE(t.acct.finish());
+  auto flows = t.sink.flows();
+  ASSERT_EQ(flows.size(), 2U);
+  for (const FlowRecord& f : flows) {
+    EXPECT_EQ(f.end, f.client.to_string() == "10.0.0.1" ? FlowEnd::kIdle : FlowEnd::kEndOfCapture);
+  }
+}
+
 TEST(Accountant, TheCapEvictsTheIdlestFlowAndCountsIt) {
   AccountantOptions o;
   o.max_flows = 2;
@@ -217,17 +257,19 @@ TEST(Accountant, ASinkFailureStopsTheFeedAndIsReported) {
 
 TEST(FlowTable, EraseKeepsCollidingEntriesReachable) {
   FlowTable table(100);
+  // Keys whose hashes share their low 16 bits: all start their probe in one slot of an
+  // index of up to 65,536 slots, so every entry collides with every other.
   std::vector<FlowKey> keys;
-  for (uint16_t i = 0; i < 60; ++i) {
+  for (uint32_t n = 0; keys.size() < 60; ++n) {
     FlowKey k;
-    k.lo_port = i;
-    keys.push_back(k);
-    // Same hash for all: every entry collides with every other.
-    table.insert(k, 7);
+    k.lo_port = static_cast<uint16_t>(n);
+    k.hi_port = static_cast<uint16_t>(n >> 16);
+    if ((k.hash() & 0xFFFF) == 0x2A) keys.push_back(k);
   }
-  for (size_t i = 0; i < keys.size(); i += 2) table.erase(table.find(keys[i], 7));
+  for (const FlowKey& k : keys) table.insert(k, k.hash(), 0);
+  for (size_t i = 0; i < keys.size(); i += 2) table.erase(table.find(keys[i], keys[i].hash()));
   for (size_t i = 0; i < keys.size(); ++i) {
-    bool present = table.find(keys[i], 7) != kNoFlow;
+    bool present = table.find(keys[i], keys[i].hash()) != kNoFlow;
     EXPECT_EQ(present, i % 2 == 1) << i;
   }
   EXPECT_EQ(table.size(), 30U);

@@ -226,6 +226,49 @@ TEST(Classifier, AFlowEndingBeforeAnAnswerGetsAMarkedGuess) {
   EXPECT_TRUE(flows[0].app.guessed);
 }
 
+// A closed flow whose time was up before its bucket closed is charged to its hosts with
+// its final answer (here nDPI's guess from the port), even when the flow lists were not
+// looked at between its time and the bucket's end.
+TEST(Classifier, AFlowWhoseTimeWasUpIsChargedWithItsAnswerWhenTheBucketCloses) {
+  AccountantOptions o;
+  o.dpi_thread = false;
+  Feeder f(o);
+  auto mqtt = [&](int64_t ts, bool to_server, uint8_t flags) {
+    Frame fr;
+    if (to_server) {
+      fr.ethernet(0x0800).ipv4("10.0.0.1", "10.0.0.9", 6).tcp(40000, 1883, flags);
+    } else {
+      fr.ethernet(0x0800).ipv4("10.0.0.9", "10.0.0.1", 6).tcp(1883, 40000, flags);
+    }
+    f.feed(ts, fr.finish());
+  };
+  auto other = [&](int64_t ts) {
+    f.feed(ts, Frame().ethernet(0x0800).ipv4("10.0.5.1", "10.0.5.2", 17).udp(5000, 5001).finish());
+  };
+  mqtt(30 * kSec, true, 0x10);
+  mqtt(30 * kSec + 100'000, false, 0x11);  // FIN
+  mqtt(30 * kSec + 200'000, true, 0x11);   // FIN: closed, lingers 5 s
+  mqtt(33 * kSec, true, 0x10);             // the last ACK: its time is up at 38 s
+  other(36 * kSec);                        // the flow's place in its list is looked at: not yet
+  other(40 * kSec);                        // its time is up, its place not looked at again
+  other(61 * kSec);                        // the first minute closes
+  ASSERT_TRUE(f.acct.finish());
+  auto labels = f.labels();
+  uint64_t sent = 0;
+  for (const auto& b : f.sink.batches) {
+    for (const auto& h : b.hosts) {
+      if (h.host.to_string() != "10.0.0.1") continue;
+      EXPECT_EQ(labels[h.app], "MQTT") << "bucket " << h.bucket_s;
+      sent += h.packets_sent;
+    }
+  }
+  EXPECT_EQ(sent, 3U);
+  auto flows = f.sink.flows();
+  ASSERT_FALSE(flows.empty());
+  EXPECT_EQ(flows[0].end, FlowEnd::kClosed);
+  EXPECT_EQ(labels[flows[0].app.app], "MQTT");
+}
+
 TEST(Classifier, UnknownTrafficStaysUnknownAndUnguessed) {
   Feeder f;
   Frame u;

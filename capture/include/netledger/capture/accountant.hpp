@@ -73,6 +73,9 @@ class Accountant {
   void learn(const IpAddr& host, std::string_view name, NameSource source, int64_t seen_s);
   void learn(const HostMac& m);
   void expire(int64_t now_us);
+  void expire(FlowTable::List list, int64_t after_us, FlowEnd why, int64_t now_us);
+  uint32_t idlest(FlowTable::List list);
+  [[nodiscard]] bool overdue(const Flow& f, int64_t now_us) const;
   static uint64_t fingerprint(const IpAddr& host, char kind, std::string_view what);
   void end_flow(uint32_t index, FlowEnd why);
   void close_flow(Flow& f, FlowEnd why);
@@ -82,7 +85,7 @@ class Accountant {
     IpAddr server;
   };
   static Endpoints endpoints(const Flow& f);
-  bool roll_bucket();
+  bool roll_bucket(int64_t before_us);
   bool emit(bool with_buckets);
 
   AccountantOptions opt_;
