@@ -11,7 +11,7 @@ namespace netledger::cli {
 
 inline void add_flow_options(CLI::App* cmd, capture::AccountantOptions& o) {
   cmd->add_option("--max-flows", o.max_flows,
-                  "Cap on live flows; the idlest is evicted (and counted) past it")
+                  "Cap on live flows; past it the flow nearest its timeout is evicted (and counted)")
       ->check(CLI::Range(1U, 100'000'000U))
       ->capture_default_str();
   cmd->add_option("--idle-timeout", o.idle_timeout_s, "Seconds without a packet before a flow ends")

@@ -1,5 +1,6 @@
 #include "netledger/capture/accountant.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <string_view>
 #include <utility>
@@ -25,7 +26,8 @@ int64_t floor_div(int64_t a, int64_t b) {
 Accountant::Accountant(AccountantOptions options, TrafficSink& sink)
     : opt_(options),
       sink_(sink),
-      table_(options.max_flows),
+      // The wheel reaches past the longest time a flow waits for its next packet.
+      table_(options.max_flows, std::max(options.idle_timeout_s, options.close_linger_s) + 2),
       inspector_(Classifier::Options{options.dpi}, options.dpi_thread, options.max_flows) {
   batch_.flows.reserve(opt_.flows_per_batch);
 }
@@ -102,7 +104,7 @@ void Accountant::charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPac
     if ((l.tcp_flags & kRst) != 0) f.closed = true;
     if ((l.tcp_flags & kFin) != 0) f.fin_mask |= static_cast<uint8_t>(1U << dir);
     if (f.fin_mask == 3) f.closed = true;
-    if (f.closed && !was_closed) table_.queue(index, FlowTable::kClosing, now_us_);
+    if (f.closed && !was_closed) table_.schedule(index, std::max(due_s(f), wheel_s_));  // sooner: it lingers
   }
   if (f.dpi_slot != kNoSlot) classify(f, l, ts_us);
 }
@@ -174,8 +176,8 @@ void Accountant::complete_retiring(bool all) {
 uint32_t Accountant::flows_in_classification() {
   complete_retiring(true);
   uint32_t open = 0;
-  for (auto list : {FlowTable::kOpen, FlowTable::kClosing}) {
-    for (uint32_t i = table_.oldest(list); i != kNoFlow; i = table_.at(i).next) {
+  for (int64_t s = 0; s < table_.wheel_seconds(); ++s) {
+    for (uint32_t i = table_.first_due(s); i != kNoFlow; i = table_.at(i).next) {
       Flow& f = table_.at(i);
       if (!f.classified && !take_answer(f) && f.dpi_slot != kNoSlot) ++open;
     }
@@ -231,10 +233,9 @@ void Accountant::add_neighbor(int64_t ts_us, const Neighbor& n) {
 uint32_t Accountant::new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, bool src_is_lo,
                               const IpLayer& l, bool innermost, bool classify) {
   if (table_.size() >= table_.max_flows()) {
-    // The cap is reached: an idle flow makes room (a closed one first), and the
-    // eviction is counted.
-    uint32_t victim = idlest(FlowTable::kClosing);
-    if (victim == kNoFlow) victim = idlest(FlowTable::kOpen);
+    // The cap is reached: the flow whose time is up soonest makes room, and the eviction
+    // is counted.
+    const uint32_t victim = soonest_due();
     const Flow& v = table_.at(victim);
     if (overdue(v, now_us_)) {  // not an eviction: its time was up
       end_flow(victim, v.closed ? FlowEnd::kClosed : FlowEnd::kIdle);
@@ -243,7 +244,9 @@ uint32_t Accountant::new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, 
       ++flows_evicted_;
     }
   }
-  uint32_t index = table_.insert(key, hash, now_us_);
+  // (A packet stamped before the clock goes no further back than the wheel's position.)
+  const int64_t due = std::max(floor_div(ts_us + opt_.idle_timeout_s * 1'000'000, 1'000'000), wheel_s_);
+  uint32_t index = table_.insert(key, hash, due);
   Flow& f = table_.at(index);
   f.first_us = ts_us;
   f.last_us = ts_us;
@@ -336,37 +339,56 @@ void Accountant::close_flow(Flow& f, FlowEnd why) {
   batch_.flows.push_back(r);
 }
 
-// Ends the flows whose last packet is `after_us` or more before now. A list is in the
-// order its flows were queued: the flows at its head that saw packets since go to the
-// tail again, so each flow is looked at about once per timeout, not once per packet.
-void Accountant::expire(FlowTable::List list, int64_t after_us, FlowEnd why, int64_t now_us) {
-  for (uint32_t i = table_.oldest(list); i != kNoFlow && table_.at(i).queued_us + after_us <= now_us;
-       i = table_.oldest(list)) {
-    if (table_.at(i).last_us + after_us <= now_us) {
-      end_flow(i, why);
-    } else {
-      table_.requeue(i, now_us);
-    }
-  }
-}
-
 // Whether the flow's time was up by now: idle (or, closed, done lingering) long enough.
 bool Accountant::overdue(const Flow& f, int64_t now_us) const {
-  return now_us - f.last_us >= (f.closed ? opt_.close_linger_s : opt_.idle_timeout_s) * 1'000'000;
+  return now_us - f.last_us >= timeout_us(f);
 }
 
+int64_t Accountant::timeout_us(const Flow& f) const {
+  return (f.closed ? opt_.close_linger_s : opt_.idle_timeout_s) * 1'000'000;
+}
+
+// The second in which the flow's time is up, from its last packet.
+int64_t Accountant::due_s(const Flow& f) const {
+  return floor_div(f.last_us + timeout_us(f), 1'000'000);
+}
+
+// Looks at the wheel's lists of the seconds that passed: a flow whose time is up ends, the
+// others (they saw packets since they were put there) move to the second their time is
+// now up. The second now running is looked at once it has passed, so a flow ends less
+// than a second after its time (a packet of its own that comes later, or a bucket that
+// closes, ends it on time: see charge_layer and roll_bucket).
 void Accountant::expire(int64_t now_us) {
-  expire(FlowTable::kClosing, opt_.close_linger_s * 1'000'000, FlowEnd::kClosed, now_us);
-  expire(FlowTable::kOpen, opt_.idle_timeout_s * 1'000'000, FlowEnd::kIdle, now_us);
+  const int64_t now_s = floor_div(now_us, 1'000'000);
+  if (wheel_s_ == INT64_MIN) wheel_s_ = now_s;
+  const int64_t from = std::max(wheel_s_, now_s - table_.wheel_seconds());
+  for (int64_t s = from; s < now_s; ++s) {
+    for (uint32_t i = table_.first_due(s); i != kNoFlow;) {
+      Flow& f = table_.at(i);
+      const uint32_t next = f.next;
+      if (overdue(f, now_us)) {
+        end_flow(i, f.closed ? FlowEnd::kClosed : FlowEnd::kIdle);
+      } else if (const int64_t due = due_s(f); !table_.same_list(due, s)) {
+        table_.schedule(i, due);
+      }
+      i = next;
+    }
+  }
+  wheel_s_ = std::max(wheel_s_, now_s);
 }
 
-// The flow on `list` idle since longest, as far as the list's order tells: the ones at
-// the head that saw packets since they were queued go to the tail until one has not.
-uint32_t Accountant::idlest(FlowTable::List list) {
-  for (uint32_t i = table_.oldest(list); i != kNoFlow; i = table_.oldest(list)) {
-    const Flow& f = table_.at(i);
-    if (f.last_us <= f.queued_us) return i;
-    table_.requeue(i, now_us_);
+// The flow whose time is up soonest, as the wheel tells from the second now running on:
+// flows that saw packets since they were put in a list move on to their second first.
+uint32_t Accountant::soonest_due() {
+  if (wheel_s_ == INT64_MIN) wheel_s_ = floor_div(now_us_, 1'000'000);
+  for (int64_t s = wheel_s_; s < wheel_s_ + table_.wheel_seconds(); ++s) {
+    for (uint32_t i = table_.first_due(s); i != kNoFlow;) {
+      const uint32_t next = table_.at(i).next;
+      const int64_t due = due_s(table_.at(i));
+      if (table_.same_list(due, s)) return i;
+      table_.schedule(i, due);
+      i = next;
+    }
   }
   return kNoFlow;
 }
@@ -440,12 +462,13 @@ bool Accountant::emit(bool with_buckets) {
 
 bool Accountant::finish() {
   if (!status_.ok()) return false;
-  for (uint32_t i = table_.oldest(FlowTable::kClosing); i != kNoFlow;
-       i = table_.oldest(FlowTable::kClosing)) {
-    end_flow(i, FlowEnd::kClosed);
-  }
-  for (uint32_t i = table_.oldest(FlowTable::kOpen); i != kNoFlow; i = table_.oldest(FlowTable::kOpen)) {
-    end_flow(i, overdue(table_.at(i), now_us_) ? FlowEnd::kIdle : FlowEnd::kEndOfCapture);
+  for (int64_t s = 0; s < table_.wheel_seconds(); ++s) {
+    for (uint32_t i = table_.first_due(s); i != kNoFlow; i = table_.first_due(s)) {
+      const Flow& f = table_.at(i);
+      FlowEnd why = f.closed ? FlowEnd::kClosed : FlowEnd::kEndOfCapture;
+      if (!f.closed && overdue(f, now_us_)) why = FlowEnd::kIdle;
+      end_flow(i, why);
+    }
   }
   complete_retiring(true);
   dirty_.clear();

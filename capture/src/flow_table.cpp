@@ -1,15 +1,17 @@
 #include "netledger/capture/flow_table.hpp"
 
 #include <algorithm>
+#include <bit>
 
 namespace netledger::capture {
 
 namespace {
 constexpr uint32_t kInitialSlots = 1024;
-constexpr uint8_t kNoList = 0xFF;
 }  // namespace
 
-FlowTable::FlowTable(uint32_t max_flows) : max_flows_(std::max<uint32_t>(max_flows, 1)) {
+FlowTable::FlowTable(uint32_t max_flows, int64_t wheel_s)
+    : wheel_(std::bit_ceil(static_cast<uint64_t>(std::clamp<int64_t>(wheel_s, 2, int64_t{1} << 24)))),
+      max_flows_(std::max<uint32_t>(max_flows, 1)) {
   slots_.assign(kInitialSlots, 0);
 }
 
@@ -54,7 +56,7 @@ void FlowTable::grow_index() {
   }
 }
 
-uint32_t FlowTable::insert(const FlowKey& key, uint64_t hash, int64_t now_us) {
+uint32_t FlowTable::insert(const FlowKey& key, uint64_t hash, int64_t due_s) {
   // Keep the load factor at or below one half: probes stay short.
   if ((size_ + 1) * 2 > slots_.size()) grow_index();
   uint32_t index = 0;
@@ -64,7 +66,6 @@ uint32_t FlowTable::insert(const FlowKey& key, uint64_t hash, int64_t now_us) {
   } else {
     index = static_cast<uint32_t>(pool_.size());
     pool_.emplace_back();
-    list_of_.push_back(kNoList);
   }
   Flow& f = pool_[index];
   f = Flow{};
@@ -72,7 +73,8 @@ uint32_t FlowTable::insert(const FlowKey& key, uint64_t hash, int64_t now_us) {
   f.in_use = true;
   place(tag_of(hash) | (uint64_t{index} + 1));
   ++size_;
-  queue(index, kOpen, now_us);
+  f.due_s = due_s;
+  link(index);
   return index;
 }
 
@@ -99,33 +101,35 @@ void FlowTable::erase(uint32_t index) noexcept {
 }
 
 void FlowTable::unlink(uint32_t index) noexcept {
-  uint8_t l = list_of_[index];
-  if (l == kNoList) return;
   Flow& f = pool_[index];
+  Links& l = wheel_[slot_of(f.due_s)];
   if (f.prev != kNoFlow)
     pool_[f.prev].next = f.next;
   else
-    lists_[l].head = f.next;
+    l.head = f.next;
   if (f.next != kNoFlow)
     pool_[f.next].prev = f.prev;
   else
-    lists_[l].tail = f.prev;
+    l.tail = f.prev;
   f.prev = f.next = kNoFlow;
-  list_of_[index] = kNoList;
 }
 
-void FlowTable::queue(uint32_t index, List list, int64_t now_us) noexcept {
-  unlink(index);
+void FlowTable::link(uint32_t index) noexcept {
   Flow& f = pool_[index];
-  f.prev = lists_[list].tail;
+  Links& l = wheel_[slot_of(f.due_s)];
+  f.prev = l.tail;
   f.next = kNoFlow;
-  f.queued_us = now_us;
   if (f.prev != kNoFlow)
     pool_[f.prev].next = index;
   else
-    lists_[list].head = index;
-  lists_[list].tail = index;
-  list_of_[index] = list;
+    l.head = index;
+  l.tail = index;
+}
+
+void FlowTable::schedule(uint32_t index, int64_t due_s) noexcept {
+  unlink(index);
+  pool_[index].due_s = due_s;
+  link(index);
 }
 
 }  // namespace netledger::capture

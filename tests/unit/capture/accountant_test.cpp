@@ -118,9 +118,9 @@ TEST(Accountant, IdleFlowsExpireOnPacketTime) {
   EXPECT_EQ(flows[1].end, FlowEnd::kEndOfCapture);
 }
 
-// A packet does not move its flow in the lists; a flow that saw packets after it was
-// queued still lives its full idle time after its last packet, and no longer.
-TEST(Accountant, AFlowExpiresItsIdleTimeAfterItsLastPacketWhereverItIsQueued) {
+// A packet does not move its flow in the expiry wheel; a flow that saw packets after it
+// was put there still lives its full idle time after its last packet, and no longer.
+TEST(Accountant, AFlowExpiresItsIdleTimeAfterItsLastPacketWhereverTheWheelHasIt) {
   AccountantOptions o;
   o.idle_timeout_s = 10;
   Feeder t(o);
@@ -130,8 +130,9 @@ TEST(Accountant, AFlowExpiresItsIdleTimeAfterItsLastPacketWhereverItIsQueued) {
   EXPECT_EQ(t.acct.live_flows(), 2U);
   t.tcp(17 * kSec, "10.0.0.3", 5000, "10.0.0.4", 80, kAck);
   EXPECT_EQ(t.acct.live_flows(), 2U);
-  // A packet of the flow after its time starts a new flow.
-  t.tcp(19 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
+  // A packet of the flow after its time starts a new flow (second 18 still runs: the
+  // wheel has not looked at it).
+  t.tcp(18 * kSec + 500'000, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
   ASSERT_TRUE(t.acct.finish());
   auto flows = t.sink.flows();
   ASSERT_EQ(flows.size(), 3U);
@@ -148,8 +149,8 @@ TEST(Accountant, AFlowIdleAtTheEndOfTheCaptureEndsIdle) {
   Feeder t(o);
   t.tcp(1 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
   t.tcp(8 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
-  t.tcp(12 * kSec, "10.0.0.3", 5000, "10.0.0.4", 80, kAck);  // the first flow is queued again here
-  t.tcp(19 * kSec, "10.0.0.3", 5000, "10.0.0.4", 80, kAck);  // its time is up since 18 s
+  t.tcp(12 * kSec, "10.0.0.3", 5000, "10.0.0.4", 80, kAck);  // the wheel moves the first flow on to 18 s
+  t.tcp(18 * kSec + 500'000, "10.0.0.3", 5000, "10.0.0.4", 80, kAck);  // its time is up; 18 s still runs
   ASSERT_TRUE(t.acct.finish());
   auto flows = t.sink.flows();
   ASSERT_EQ(flows.size(), 2U);
@@ -256,7 +257,7 @@ TEST(Accountant, ASinkFailureStopsTheFeedAndIsReported) {
 }
 
 TEST(FlowTable, EraseKeepsCollidingEntriesReachable) {
-  FlowTable table(100);
+  FlowTable table(100, 64);
   // Keys whose hashes share their low 16 bits: all start their probe in one slot of an
   // index of up to 65,536 slots, so every entry collides with every other.
   std::vector<FlowKey> keys;

@@ -227,8 +227,8 @@ TEST(Classifier, AFlowEndingBeforeAnAnswerGetsAMarkedGuess) {
 }
 
 // A closed flow whose time was up before its bucket closed is charged to its hosts with
-// its final answer (here nDPI's guess from the port), even when the flow lists were not
-// looked at between its time and the bucket's end.
+// its final answer (here nDPI's guess from the port), even when the expiry wheel had not
+// looked at its second yet when the bucket closed.
 TEST(Classifier, AFlowWhoseTimeWasUpIsChargedWithItsAnswerWhenTheBucketCloses) {
   AccountantOptions o;
   o.dpi_thread = false;
@@ -249,8 +249,8 @@ TEST(Classifier, AFlowWhoseTimeWasUpIsChargedWithItsAnswerWhenTheBucketCloses) {
   mqtt(30 * kSec + 100'000, false, 0x11);  // FIN
   mqtt(30 * kSec + 200'000, true, 0x11);   // FIN: closed, lingers 5 s
   mqtt(33 * kSec, true, 0x10);             // the last ACK: its time is up at 38 s
-  other(36 * kSec);                        // the flow's place in its list is looked at: not yet
-  other(40 * kSec);                        // its time is up, its place not looked at again
+  other(36 * kSec);                        // the wheel looks at second 35: not yet, on to 38
+  other(38 * kSec + 500'000);              // its time is up; second 38 is still running
   other(61 * kSec);                        // the first minute closes
   ASSERT_TRUE(f.acct.finish());
   auto labels = f.labels();

@@ -73,9 +73,10 @@ class Accountant {
   void learn(const IpAddr& host, std::string_view name, NameSource source, int64_t seen_s);
   void learn(const HostMac& m);
   void expire(int64_t now_us);
-  void expire(FlowTable::List list, int64_t after_us, FlowEnd why, int64_t now_us);
-  uint32_t idlest(FlowTable::List list);
+  uint32_t soonest_due();
   [[nodiscard]] bool overdue(const Flow& f, int64_t now_us) const;
+  [[nodiscard]] int64_t timeout_us(const Flow& f) const;
+  [[nodiscard]] int64_t due_s(const Flow& f) const;
   static uint64_t fingerprint(const IpAddr& host, char kind, std::string_view what);
   void end_flow(uint32_t index, FlowEnd why);
   void close_flow(Flow& f, FlowEnd why);
@@ -102,7 +103,8 @@ class Accountant {
   size_t retiring_head_ = 0;
   Status status_;
   int64_t now_us_ = 0;
-  int64_t bucket_s_ = -1;  // start of the open bucket
+  int64_t bucket_s_ = -1;        // start of the open bucket
+  int64_t wheel_s_ = INT64_MIN;  // the first second whose flows the wheel has not looked at
   std::vector<uint32_t> dirty_;
   HostTable hosts_;
   std::array<ProtoCounters, 256> protocols_{};

@@ -1,9 +1,8 @@
 // FlowTable: the live flows, found with one hash lookup per IP layer per packet.
 // Open addressing with linear probing over indexes into a pool of Flow entries; the
 // pool and the index grow with the number of live flows and never past the cap.
-// Two intrusive lists hold the live flows in the order they were queued (one for open
-// flows, one for closed TCP flows lingering for their last segments), so expiry looks
-// only at list heads. Time is packet time.
+// A wheel of per-second lists holds the live flows by the second their time is up, so
+// expiry looks only at the seconds that have passed. Time is packet time.
 #pragma once
 
 #include <cstddef>
@@ -38,10 +37,10 @@ struct alignas(64) Flow {
   bool closed = false;
   bool in_use = false;
   bool classified = false;  // `app` is final
-  // The flow table's: its place in a list, and when it was put there.
+  // The flow table's: its place in the wheel's list of second `due_s`.
   uint32_t prev = kNoFlow;
   uint32_t next = kNoFlow;
-  int64_t queued_us = 0;
+  int64_t due_s = 0;
   // Charged to hosts so far.
   uint64_t charged_packets[2] = {0, 0};
   uint64_t charged_bytes[2] = {0, 0};
@@ -58,13 +57,14 @@ static_assert(offsetof(Flow, charged_packets) <= 128, "the per-packet fields fit
 
 class FlowTable {
  public:
-  explicit FlowTable(uint32_t max_flows);
+  // `wheel_s`: the wheel covers that many seconds ahead (more than the longest timeout).
+  FlowTable(uint32_t max_flows, int64_t wheel_s);
 
   // Returns the flow's index, or kNoFlow when absent.
   [[nodiscard]] uint32_t find(const FlowKey& key, uint64_t hash) const noexcept;
-  // Inserts a new flow at the tail of the open list (the caller checked it is absent and
-  // that size() < max_flows()).
-  uint32_t insert(const FlowKey& key, uint64_t hash, int64_t now_us);
+  // Inserts a new flow whose time is up in second `due_s` (the caller checked it is
+  // absent and that size() < max_flows()).
+  uint32_t insert(const FlowKey& key, uint64_t hash, int64_t due_s);
   // Removes the flow at `index`; its pool slot is reused.
   void erase(uint32_t index) noexcept;
 
@@ -73,24 +73,27 @@ class FlowTable {
   [[nodiscard]] uint32_t size() const noexcept { return size_; }
   [[nodiscard]] uint32_t max_flows() const noexcept { return max_flows_; }
 
-  // Two lists, each in the order its flows were queued: open flows, and closed TCP
-  // flows lingering for their last segments. A packet does not move its flow (that
-  // would touch two other flows' cache lines per packet); a flow at the head whose last
-  // packet came after it was queued goes to the tail again instead (`requeue`).
-  enum List : uint8_t { kOpen = 0, kClosing = 1 };
-  // Moves the flow to the tail of `list`, queued at `now_us`.
-  void queue(uint32_t index, List list, int64_t now_us) noexcept;
-  void requeue(uint32_t index, int64_t now_us) noexcept {
-    queue(index, static_cast<List>(list_of_[index]), now_us);
-  }
-  [[nodiscard]] uint32_t oldest(List list) const noexcept { return lists_[list].head; }
+  // The expiry wheel: a list per second, the wheel's size apart seconds sharing one. A
+  // packet does not move its flow (that would touch two other flows' cache lines per
+  // packet): the caller looks at the lists of the seconds that passed, ends the flows
+  // whose time is up and moves the others to the second their time is now up.
+  void schedule(uint32_t index, int64_t due_s) noexcept;
+  // The first flow in the list of second `s`; each flow's `next` leads on.
+  [[nodiscard]] uint32_t first_due(int64_t s) const noexcept { return wheel_[slot_of(s)].head; }
+  // Whether second `a` and `b` share a list.
+  [[nodiscard]] bool same_list(int64_t a, int64_t b) const noexcept { return slot_of(a) == slot_of(b); }
+  [[nodiscard]] int64_t wheel_seconds() const noexcept { return static_cast<int64_t>(wheel_.size()); }
 
  private:
   struct Links {
     uint32_t head = kNoFlow;
     uint32_t tail = kNoFlow;
   };
+  [[nodiscard]] size_t slot_of(int64_t s) const noexcept {
+    return static_cast<uint64_t>(s) & (wheel_.size() - 1);
+  }
   void unlink(uint32_t index) noexcept;
+  void link(uint32_t index) noexcept;
   void grow_index();
   void place(uint64_t slot) noexcept;
 
@@ -99,8 +102,7 @@ class FlowTable {
   // The low 32 bits of the key's hash above pool index + 1 (0 = empty): a probe passes
   // other keys without reading their flows, and the hash is not kept in the flow.
   std::vector<uint64_t> slots_;
-  std::vector<uint8_t> list_of_;  // which list each pool entry is on
-  Links lists_[2];
+  std::vector<Links> wheel_;
   uint32_t size_ = 0;
   uint32_t max_flows_;
 };
