@@ -40,6 +40,11 @@ class BulkRows {
       st_.bind(base_ + column, v);
       return *this;
     }
+    // Text that stays as it is until the statement has run (see Statement::bind_static).
+    Row& bind_static(int column, std::string_view v) {
+      st_.bind_static(base_ + column, v);
+      return *this;
+    }
 
    private:
     friend class BulkRows;

@@ -46,6 +46,11 @@ class Statement {
     sqlite3_bind_text(s_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  // Text SQLite does not copy: it must stay as it is until the statement has run.
+  Statement& bind_static(int i, std::string_view v) {
+    sqlite3_bind_text(s_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
   Statement& bind_null(int i) {
     sqlite3_bind_null(s_.get(), i);
     return *this;

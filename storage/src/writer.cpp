@@ -374,6 +374,7 @@ struct Writer::State {
     const HostBucket* bucket;
   };
   std::vector<MinuteRow> order;  // reused by every batch
+  std::array<std::array<char, IpAddr::kTextSize>, 2 * BulkRows::kRows> address_text;
 
   // Each batch is a transaction of its own, and so are the rollups written after it: a
   // batch that fails is rolled back whole and the ones before it stay. (In WAL mode with
@@ -435,15 +436,28 @@ struct Writer::State {
       rollups.add(p);
       if (st.step() != SQLITE_DONE) return db->error("upsert protocol_traffic_minute", ErrorCode::kIo);
     }
+    // Addresses are written as text into buffers that last until their statement has run
+    // (BulkRows binds at most kRows rows before it runs one): SQLite then takes them
+    // without a copy of its own.
     rc = insert_flow.run(b.flows.size(), [&](BulkRows::Row& r, size_t i) {
       const FlowRecord& f = b.flows[i];
-      r.bind(1, run_id).bind(2, int{f.ip_proto}).bind(3, f.client.to_string()).bind(4, int{f.client_port});
-      r.bind(5, f.server.to_string())
+      auto text = [&](const IpAddr& a, size_t side) {
+        char* buf = address_text[(i % BulkRows::kRows) * 2 + side].data();
+        return std::string_view(buf, a.format(buf));
+      };
+      r.bind(1, run_id)
+          .bind(2, int{f.ip_proto})
+          .bind_static(3, text(f.client, 0))
+          .bind(4, int{f.client_port});
+      r.bind_static(5, text(f.server, 1))
           .bind(6, int{f.server_port})
           .bind(7, int{f.vlan})
           .bind(8, int{f.outer_vlan});
       r.bind(9, int{f.tunnel}).bind(10, f.first_us).bind(11, f.last_us).bind(12, f.packets_c2s);
-      r.bind(13, f.bytes_c2s).bind(14, f.packets_s2c).bind(15, f.bytes_s2c).bind(16, flow_end_name(f.end));
+      r.bind(13, f.bytes_c2s)
+          .bind(14, f.packets_s2c)
+          .bind(15, f.bytes_s2c)
+          .bind_static(16, flow_end_name(f.end));
       r.bind(17, label(f.app.ndpi)).bind(18, label(f.app.app)).bind(19, label(f.app.master));
       r.bind(20, label(f.app.category)).bind(21, int{f.app.guessed});
     });

@@ -1,4 +1,9 @@
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+
+#include <array>
+#include <random>
+#include <string>
 
 #include "netledger/core/flow_key.hpp"
 #include "netledger/core/ip_addr.hpp"
@@ -12,6 +17,44 @@ TEST(IpAddr, ParsesAndPrintsBothFamilies) {
   EXPECT_TRUE(IpAddr::parse("192.0.2.1")->is_v4());
   EXPECT_FALSE(IpAddr::parse("192.0.2.256").has_value());
   EXPECT_FALSE(IpAddr::parse("host.example").has_value());
+}
+
+// The text of every address is what inet_ntop gives: random ones, and ones made of runs
+// of zero groups in every place (where the "::" and the dotted-quad forms are decided).
+TEST(IpAddr, TextIsWhatInetNtopWrites) {
+  std::mt19937_64 rng(7);
+  auto check = [](const std::array<uint8_t, 16>& b) {
+    char want[INET6_ADDRSTRLEN];
+    ASSERT_NE(inet_ntop(AF_INET6, b.data(), want, sizeof want), nullptr);
+    EXPECT_EQ(IpAddr::v6(b.data()).to_string(), want);
+  };
+  for (int n = 0; n < 20000; ++n) {
+    std::array<uint8_t, 16> b{};
+    const uint64_t r = rng();
+    for (size_t g = 0; g < 8; ++g) {
+      // Each group zero, 0xffff, small or random, from two bits of r.
+      const unsigned kind = (r >> (2 * g)) & 3U;
+      const auto v = static_cast<unsigned>(kind == 0   ? 0
+                                           : kind == 1 ? 0xFFFF
+                                           : kind == 2 ? (rng() & 0xF)
+                                                       : rng());
+      b[2 * g] = static_cast<uint8_t>(v >> 8);
+      b[2 * g + 1] = static_cast<uint8_t>(v);
+    }
+    check(b);
+  }
+  for (unsigned mask = 0; mask < 256; ++mask) {  // every pattern of zero and non-zero groups
+    std::array<uint8_t, 16> b{};
+    for (size_t g = 0; g < 8; ++g) {
+      if ((mask >> g) & 1U) b[2 * g + 1] = static_cast<uint8_t>(g + 1);
+    }
+    check(b);
+    b[10] = b[11] = 0xFF;  // and with 0xffff as the sixth group (IPv4-mapped when the rest is zero)
+    check(b);
+  }
+  char v4[IpAddr::kTextSize];
+  const uint8_t quad[4] = {0, 10, 100, 255};
+  EXPECT_EQ(std::string(v4, IpAddr::v4(quad).format(v4)), "0.10.100.255");
 }
 
 TEST(IpAddr, OrdersV4BeforeV6AndByBytes) {

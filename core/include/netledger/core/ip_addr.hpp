@@ -47,6 +47,9 @@ class IpAddr {
 
   // RFC 5952 text for v6, dotted quad for v4.
   [[nodiscard]] std::string to_string() const;
+  // The same text into `out` (kTextSize bytes, not terminated); returns its length.
+  static constexpr size_t kTextSize = 46;
+  size_t format(char* out) const noexcept;
 
   // Two word compares kept inline (the defaulted one is a memcmp call).
   friend bool operator==(const IpAddr& a, const IpAddr& b) noexcept {
