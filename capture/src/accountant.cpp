@@ -210,19 +210,65 @@ uint64_t Accountant::fingerprint(const IpAddr& host, char kind, std::string_view
   return h ^ (h >> 31);
 }
 
-// A name goes into the batch (a copy of its text) only the first time in the bucket.
+// A name is kept once per bucket (a copy of its text), with its first and last sighting.
 void Accountant::learn(const IpAddr& host, std::string_view name, NameSource source, int64_t seen_s) {
   if (name.empty()) return;
-  if (!learned_.insert(fingerprint(host, static_cast<char>(source), name))) return;
-  if (IpAddr::parse(name)) return;  // an address is not a name
-  batch_.names.push_back(HostName{host, std::string(name), source, seen_s});
+  constexpr uint32_t kNotAName = UINT32_MAX;
+  auto [known, added] = learned_.insert(fingerprint(host, static_cast<char>(source), name),
+                                        static_cast<uint32_t>(bucket_names_.size()));
+  if (!added) {
+    if (*known == kNotAName) return;
+    HostName& n = bucket_names_[*known];
+    if (n.host == host && n.source == source && n.name == name) {
+      n.seen_s = std::min(n.seen_s, seen_s);
+      bucket_names_last_[*known] = std::max(bucket_names_last_[*known], seen_s);
+      return;
+    }  // else another name with the same fingerprint: kept on its own
+  } else if (IpAddr::parse(name)) {
+    *known = kNotAName;  // an address is not a name
+    return;
+  }
+  bucket_names_.push_back(HostName{host, std::string(name), source, seen_s});
+  bucket_names_last_.push_back(seen_s);
 }
 
 void Accountant::learn(const HostMac& m) {
   if (m.host.empty() || m.host.is_unspecified()) return;
   std::string_view mac(reinterpret_cast<const char*>(m.mac.data()), m.mac.size());
-  if (!learned_.insert(fingerprint(m.host, 'M', mac))) return;
-  batch_.macs.push_back(m);
+  auto [known, added] =
+      learned_.insert(fingerprint(m.host, 'M', mac), static_cast<uint32_t>(bucket_macs_.size()));
+  if (!added) {
+    HostMac& k = bucket_macs_[*known];
+    if (k.host == m.host && k.mac == m.mac) {
+      k.seen_s = std::min(k.seen_s, m.seen_s);
+      bucket_macs_last_[*known] = std::max(bucket_macs_last_[*known], m.seen_s);
+      return;
+    }
+  }
+  bucket_macs_.push_back(m);
+  bucket_macs_last_.push_back(m.seen_s);
+}
+
+// Sends the bucket's names and MACs: each with its first sighting, and again with its
+// last when that is later.
+void Accountant::send_sightings() {
+  for (size_t i = 0; i < bucket_names_.size(); ++i) {
+    HostName& n = bucket_names_[i];
+    if (bucket_names_last_[i] != n.seen_s)
+      batch_.names.push_back(HostName{n.host, n.name, n.source, bucket_names_last_[i]});
+    batch_.names.push_back(std::move(n));
+  }
+  for (size_t i = 0; i < bucket_macs_.size(); ++i) {
+    batch_.macs.push_back(bucket_macs_[i]);
+    if (bucket_macs_last_[i] != bucket_macs_[i].seen_s) {
+      batch_.macs.push_back(HostMac{bucket_macs_[i].host, bucket_macs_[i].mac, bucket_macs_last_[i]});
+    }
+  }
+  bucket_names_.clear();
+  bucket_names_last_.clear();
+  bucket_macs_.clear();
+  bucket_macs_last_.clear();
+  learned_.clear();
 }
 
 void Accountant::add_neighbor(int64_t ts_us, const Neighbor& n) {
@@ -451,7 +497,7 @@ bool Accountant::emit(bool with_buckets) {
           ProtocolBucket{bucket_s_, static_cast<uint8_t>(p), c.packets, c.bytes, c.flows});
     }
     protocols_.fill(ProtoCounters{});
-    learned_.clear();
+    send_sightings();
   }
   inspector_.take_new_labels(batch_.labels);
   if (batch_.empty()) return true;

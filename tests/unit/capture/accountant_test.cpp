@@ -224,13 +224,19 @@ TEST(Accountant, ManyHostsInOneMinuteAreEachChargedExactly) {
   EXPECT_EQ(hosts["10.0.0.2"].packets_received, 2U * kHosts);
 }
 
-TEST(SeenSet, SaysEachFingerprintIsNewOnceUntilCleared) {
+TEST(SeenSet, KeepsEachFingerprintsNumberUntilCleared) {
   SeenSet seen;
-  for (uint64_t i = 0; i < 5000; ++i) EXPECT_TRUE(seen.insert(i * 0x9E3779B97F4A7C15ULL));
-  for (uint64_t i = 0; i < 5000; ++i) EXPECT_FALSE(seen.insert(i * 0x9E3779B97F4A7C15ULL));
+  for (uint32_t i = 0; i < 5000; ++i) EXPECT_TRUE(seen.insert(i * 0x9E3779B97F4A7C15ULL, i).second);
+  for (uint32_t i = 0; i < 5000; ++i) {
+    auto [number, added] = seen.insert(i * 0x9E3779B97F4A7C15ULL, 99999);
+    EXPECT_FALSE(added);
+    EXPECT_EQ(*number, i);
+  }
+  *seen.insert(3 * 0x9E3779B97F4A7C15ULL, 0).first = 42;  // the caller may change it
+  EXPECT_EQ(*seen.insert(3 * 0x9E3779B97F4A7C15ULL, 0).first, 42U);
   seen.clear();
-  EXPECT_TRUE(seen.insert(0));
-  EXPECT_TRUE(seen.insert(7 * 0x9E3779B97F4A7C15ULL));
+  EXPECT_TRUE(seen.insert(0, 1).second);
+  EXPECT_TRUE(seen.insert(7 * 0x9E3779B97F4A7C15ULL, 2).second);
 }
 
 TEST(Accountant, ActiveTimeoutSplitsALongFlowWithoutCountingItTwice) {

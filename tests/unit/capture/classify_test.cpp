@@ -192,6 +192,24 @@ TEST(Classifier, DnsIsFoundByInspectionAndChargedToBothHosts) {
   EXPECT_TRUE(named);
 }
 
+// A name seen again in its bucket is sent once with its first sighting and once with its
+// last, so the stored times do not hang on which sighting came first.
+TEST(Names, ANameSeenTwiceInABucketGoesOutWithItsFirstAndLastSighting) {
+  Feeder f;
+  f.dns_exchange(20 * kSec);
+  f.dns_exchange(10 * kSec + 5000);  // out of order: charged to the open bucket
+  f.dns_exchange(30 * kSec);
+  ASSERT_TRUE(f.acct.finish());
+  std::vector<int64_t> times;
+  for (const auto& b : f.sink.batches) {
+    for (const auto& n : b.names) {
+      if (n.host.to_string() == "192.0.2.80") times.push_back(n.seen_s);
+    }
+  }
+  std::sort(times.begin(), times.end());
+  EXPECT_EQ(times, (std::vector<int64_t>{10, 30}));
+}
+
 TEST(Classifier, StateIsHandedBackOnceTheAnswerIsKnown) {
   Feeder f;
   f.dns_exchange(10 * kSec);

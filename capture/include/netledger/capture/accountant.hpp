@@ -72,6 +72,7 @@ class Accountant {
   void learn_names(int64_t ts_us, const DecodedPacket& pkt);
   void learn(const IpAddr& host, std::string_view name, NameSource source, int64_t seen_s);
   void learn(const HostMac& m);
+  void send_sightings();
   void expire(int64_t now_us);
   uint32_t soonest_due();
   [[nodiscard]] bool overdue(const Flow& f, int64_t now_us) const;
@@ -109,8 +110,14 @@ class Accountant {
   HostTable hosts_;
   std::array<ProtoCounters, 256> protocols_{};
   TrafficBatch batch_;
-  // What this bucket already sent of names and MACs, so each goes out once per bucket.
+  // The names and MACs this bucket saw, each once with its first and last sighting (sent
+  // when the bucket closes, the first and the last, so the writer gets the same times
+  // whatever order the sightings came in), found by fingerprint.
   SeenSet learned_;
+  std::vector<HostName> bucket_names_;
+  std::vector<int64_t> bucket_names_last_;
+  std::vector<HostMac> bucket_macs_;
+  std::vector<int64_t> bucket_macs_last_;
   names::Found found_;  // what the last DNS or DHCP message taught
   uint64_t flows_seen_ = 0;
   uint64_t flows_evicted_ = 0;

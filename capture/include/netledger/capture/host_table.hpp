@@ -1,11 +1,13 @@
 // HostTable: the open bucket's counters per host, transport and application protocol.
 // Open addressing over one array that keeps its memory from bucket to bucket, so once it
 // has grown to the traffic, charging a flow to its hosts allocates nothing.
-// SeenSet: 64-bit fingerprints of what a bucket already sent (names, MACs), kept the same way.
+// SeenSet: 64-bit fingerprints of what a bucket has seen (names, MACs), each with a
+// number the caller gives it, kept the same way.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "netledger/core/records.hpp"
@@ -80,38 +82,43 @@ class HostTable {
 class SeenSet {
  public:
   SeenSet() { slots_.resize(kMinSlots); }
-  // True when `fingerprint` was not in the set (it is now).
-  bool insert(uint64_t fingerprint) {
+  // The number kept with `fingerprint` (the caller may change it), and whether the
+  // fingerprint was added now, with `number`.
+  std::pair<uint32_t*, bool> insert(uint64_t fingerprint, uint32_t number) {
     if (fingerprint == 0) fingerprint = 1;  // 0 marks an empty slot
     if ((count_ + 1) * 2 > slots_.size()) grow();
-    uint64_t* slot = find(fingerprint);
-    if (*slot == fingerprint) return false;
-    *slot = fingerprint;
+    Slot* slot = find(fingerprint);
+    if (slot->fp == fingerprint) return {&slot->number, false};
+    *slot = Slot{fingerprint, number};
     ++count_;
-    return true;
+    return {&slot->number, true};
   }
   void clear() {
     if (count_ == 0) return;
-    std::fill(slots_.begin(), slots_.end(), 0);
+    std::fill(slots_.begin(), slots_.end(), Slot{});
     count_ = 0;
   }
 
  private:
+  struct Slot {
+    uint64_t fp = 0;
+    uint32_t number = 0;
+  };
   static constexpr size_t kMinSlots = 1024;
-  uint64_t* find(uint64_t fp) {
+  Slot* find(uint64_t fp) {
     const size_t mask = slots_.size() - 1;
     for (size_t i = static_cast<size_t>(fp) & mask;; i = (i + 1) & mask) {
-      if (slots_[i] == 0 || slots_[i] == fp) return &slots_[i];
+      if (slots_[i].fp == 0 || slots_[i].fp == fp) return &slots_[i];
     }
   }
   void grow() {
-    std::vector<uint64_t> old(slots_.size() * 2, 0);
+    std::vector<Slot> old(slots_.size() * 2);
     old.swap(slots_);
-    for (uint64_t fp : old) {
-      if (fp != 0) *find(fp) = fp;
+    for (const Slot& s : old) {
+      if (s.fp != 0) *find(s.fp) = s;
     }
   }
-  std::vector<uint64_t> slots_;
+  std::vector<Slot> slots_;
   size_t count_ = 0;
 };
 
