@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <optional>
-#include <span>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -16,6 +15,7 @@
 #include "bulk_rows.hpp"
 #include "hour_sums.hpp"
 #include "netledger/core/time_format.hpp"
+#include "sightings.hpp"
 #include "statement.hpp"
 
 namespace netledger::storage {
@@ -48,27 +48,11 @@ constexpr const char* kFlowsInto =
     "master_id, category_id, guessed)";
 constexpr const char* kUpsertLabel =
     "INSERT INTO labels(name) VALUES(?1) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id";
-constexpr const char* kNamesInto = "INSERT INTO host_names(host_id, name, source, first_seen, last_seen)";
-constexpr const char* kMacsInto = "INSERT INTO host_macs(host_id, mac, first_seen, last_seen)";
-// A sighting written again widens its first and last seen times.
-constexpr const char* kSeenAdd =
-    "ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
-    "last_seen = max(last_seen, excluded.last_seen)";
 
 // Hour sums held before they are written early (a capture with this many host,
 // protocol and application pairs in one hour writes them more than once that hour).
 constexpr size_t kRollupCap = 500'000;
 
-std::string mac_text(const std::array<uint8_t, 6>& m) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < m.size(); ++i) {
-    if (i != 0) out.push_back(':');
-    out.push_back(kHex[m[i] >> 4]);
-    out.push_back(kHex[m[i] & 0xF]);
-  }
-  return out;
-}
 constexpr const char* kInsertRun =
     "INSERT INTO capture_runs(kind, source, started_s, status) VALUES(?1, ?2, ?3, 'running')";
 constexpr const char* kUpdateRun =
@@ -80,19 +64,6 @@ constexpr const char* kUpsertAnomaly =
     "ON CONFLICT DO UPDATE SET count = excluded.count";
 
 }  // namespace
-
-// When something was first and last seen, and whether that moved since it was written.
-struct SeenTimes {
-  int64_t first_s = 0;
-  int64_t last_s = 0;
-  bool dirty = false;
-  void see(int64_t t) {
-    if (t >= first_s && t <= last_s) return;
-    first_s = std::min(first_s, t);
-    last_s = std::max(last_s, t);
-    dirty = true;
-  }
-};
 
 struct Writer::State {
   State(std::unique_ptr<Database> d, Statement host, BulkRows traffic, Statement protocol, BulkRows flow)
@@ -124,8 +95,8 @@ struct Writer::State {
   // caches hold, and folds the days before the newest hour of packet time into the day
   // and month tables. Runs inside the caller's transaction.
   Status store_rollups() {
-    if (rollups.empty() && name_seen.empty() && mac_seen.empty()) return {};
-    if (Status s = store_sightings(); !s.ok()) return s;
+    if (rollups.empty() && sightings->empty()) return {};
+    if (Status s = sightings->flush(*db); !s.ok()) return s;
     if (Status s = rollups.write(*db); !s.ok()) return s;
     if (rolled_hour != INT64_MIN) {
       if (Status s = fold_days(*db, day_start(rolled_hour)); !s.ok()) return s;
@@ -135,8 +106,7 @@ struct Writer::State {
 
   std::optional<Statement> upsert_label;
   std::optional<BulkRows> upsert_hosts;
-  std::optional<BulkRows> upsert_names;
-  std::optional<BulkRows> upsert_macs;
+  std::optional<SightingCache> sightings;
 
   std::mutex mu;
   std::condition_variable not_full;
@@ -257,116 +227,20 @@ struct Writer::State {
     return {};
   }
 
-  // A name or MAC is written when first seen; later sightings only move its first- and
-  // last-seen times, which are kept here and written with the rollups (each hour of
-  // packet time and at the run's end). The caches are emptied then: they hold one hour.
-  // Keys order as their table's primary key does.
-  struct NameKey {
-    int64_t host_id;
-    std::string name;
-    NameSource source;
-    friend auto operator<=>(const NameKey&, const NameKey&) = default;
-  };
-  struct NameKeyHash {
-    size_t operator()(const NameKey& k) const noexcept {
-      return std::hash<std::string>{}(k.name) ^ (static_cast<size_t>(k.host_id) * 0x9E3779B97F4A7C15ULL) ^
-             static_cast<size_t>(k.source);
-    }
-  };
-  struct MacKey {
-    int64_t host_id;
-    std::array<uint8_t, 6> mac;
-    friend auto operator<=>(const MacKey&, const MacKey&) = default;
-  };
-  struct MacKeyHash {
-    size_t operator()(const MacKey& k) const noexcept {
-      uint64_t m = 0;
-      for (uint8_t b : k.mac) m = (m << 8) | b;
-      return static_cast<size_t>((m ^ static_cast<uint64_t>(k.host_id) * 0xBF58476D1CE4E5B9ULL) *
-                                 0x9E3779B97F4A7C15ULL);
-    }
-  };
-  std::unordered_map<NameKey, SeenTimes, NameKeyHash> name_seen;
-  std::unordered_map<MacKey, SeenTimes, MacKeyHash> mac_seen;
-
-  template <class Key>
-  using Sightings = std::span<const std::pair<const Key, SeenTimes>* const>;
-
-  Status upsert_name_rows(Sightings<NameKey> rows) {
-    int rc = upsert_names->run(rows.size(), [&](BulkRows::Row& r, size_t i) {
-      const auto& [k, times] = *rows[i];
-      r.bind(1, k.host_id).bind(2, k.name).bind(3, name_source_name(k.source));
-      r.bind(4, times.first_s).bind(5, times.last_s);
-    });
-    if (rc != SQLITE_DONE) return db->error("upsert host_names", ErrorCode::kIo);
-    return {};
-  }
-  Status upsert_mac_rows(Sightings<MacKey> rows) {
-    int rc = upsert_macs->run(rows.size(), [&](BulkRows::Row& r, size_t i) {
-      const auto& [k, times] = *rows[i];
-      r.bind(1, k.host_id).bind(2, mac_text(k.mac)).bind(3, times.first_s).bind(4, times.last_s);
-    });
-    if (rc != SQLITE_DONE) return db->error("upsert host_macs", ErrorCode::kIo);
-    return {};
-  }
-
-  // Notes a sighting in `seen`: a known one only moves its times in memory; a new one is
-  // added to `fresh`, to be written with the batch's other new ones.
-  template <class Key, class Hash>
-  static void sight(std::unordered_map<Key, SeenTimes, Hash>& seen, Key&& key, int64_t t,
-                    std::vector<const std::pair<const Key, SeenTimes>*>& fresh) {
-    auto [it, added] = seen.try_emplace(std::move(key), SeenTimes{t, t, false});
-    if (added) {
-      fresh.push_back(&*it);
-    } else {
-      it->second.see(t);
-    }
-  }
-  // Writes the sightings in their table's key order, so each lands beside the one before.
-  template <class Key>
-  Status write_sorted(std::vector<const std::pair<const Key, SeenTimes>*>& rows,
-                      Status (State::*write)(Sightings<Key>)) {
-    using Entry = std::pair<const Key, SeenTimes>;
-    std::sort(rows.begin(), rows.end(), [](const Entry* a, const Entry* b) { return a->first < b->first; });
-    return (this->*write)(rows);
-  }
-  // Writes the sightings whose times moved and empties the cache.
-  template <class Key, class Hash>
-  Status flush(std::unordered_map<Key, SeenTimes, Hash>& seen, Status (State::*write)(Sightings<Key>)) {
-    std::vector<const std::pair<const Key, SeenTimes>*> moved;
-    for (const auto& e : seen) {
-      if (e.second.dirty) moved.push_back(&e);
-    }
-    if (Status s = write_sorted(moved, write); !s.ok()) return s;
-    seen.clear();
-    return {};
-  }
-
-  std::vector<const std::pair<const NameKey, SeenTimes>*> fresh_names;  // reused by every batch
-  std::vector<const std::pair<const MacKey, SeenTimes>*> fresh_macs;
-
-  // The names and MACs new to the caches go in together, many rows to a statement.
+  // The names and MACs of the batch: new ones are written now, later sightings move
+  // times in memory (see SightingCache).
   Status store_names(const TrafficBatch& b) {
-    fresh_names.clear();
-    fresh_macs.clear();
     for (const HostName& n : b.names) {
       auto id = host_id(n.host, n.seen_s - n.seen_s % 60);
       if (!id.ok()) return id.error();
-      sight(name_seen, NameKey{*id, n.name, n.source}, n.seen_s, fresh_names);
+      sightings->add(*id, n.name, n.source, n.seen_s);
     }
     for (const HostMac& m : b.macs) {
       auto id = host_id(m.host, m.seen_s - m.seen_s % 60);
       if (!id.ok()) return id.error();
-      sight(mac_seen, MacKey{*id, m.mac}, m.seen_s, fresh_macs);
+      sightings->add(*id, m.mac, m.seen_s);
     }
-    if (Status s = write_sorted(fresh_names, &State::upsert_name_rows); !s.ok()) return s;
-    return write_sorted(fresh_macs, &State::upsert_mac_rows);
-  }
-
-  // Writes the name and MAC times the caches moved since their rows were written.
-  Status store_sightings() {
-    if (Status s = flush(name_seen, &State::upsert_name_rows); !s.ok()) return s;
-    return flush(mac_seen, &State::upsert_mac_rows);
+    return sightings->write_new(*db);
   }
 
   struct MinuteRow {
@@ -483,16 +357,13 @@ Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, size_
   if (!upsert_label.ok()) return upsert_label.error();
   auto upsert_hosts = BulkRows::prepare(*db, kHostsInto, 3, kHostsAdd);
   if (!upsert_hosts.ok()) return upsert_hosts.error();
-  auto upsert_names = BulkRows::prepare(*db, kNamesInto, 5, kSeenAdd);
-  if (!upsert_names.ok()) return upsert_names.error();
-  auto upsert_macs = BulkRows::prepare(*db, kMacsInto, 4, kSeenAdd);
-  if (!upsert_macs.ok()) return upsert_macs.error();
+  auto sightings = SightingCache::prepare(*db);
+  if (!sightings.ok()) return sightings.error();
   auto state = std::make_unique<State>(std::move(db), std::move(*upsert_host), std::move(*upsert_traffic),
                                        std::move(*upsert_protocol), std::move(*insert_flow));
   state->upsert_label.emplace(std::move(*upsert_label));
   state->upsert_hosts.emplace(std::move(*upsert_hosts));
-  state->upsert_names.emplace(std::move(*upsert_names));
-  state->upsert_macs.emplace(std::move(*upsert_macs));
+  state->sightings.emplace(std::move(*sightings));
   state->depth = std::max<size_t>(queue_depth, 1);
   return std::unique_ptr<Writer>(new Writer(std::move(state)));
 }
