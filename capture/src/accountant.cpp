@@ -218,18 +218,16 @@ void Accountant::learn(const IpAddr& host, std::string_view name, NameSource sou
                                         static_cast<uint32_t>(bucket_names_.size()));
   if (!added) {
     if (*known == kNotAName) return;
-    HostName& n = bucket_names_[*known];
-    if (n.host == host && n.source == source && n.name == name) {
-      n.seen_s = std::min(n.seen_s, seen_s);
-      bucket_names_last_[*known] = std::max(bucket_names_last_[*known], seen_s);
+    Sighted<HostName>& k = bucket_names_[*known];
+    if (k.first.host == host && k.first.source == source && k.first.name == name) {
+      k.see(seen_s);
       return;
     }  // else another name with the same fingerprint: kept on its own
   } else if (IpAddr::parse(name)) {
     *known = kNotAName;  // an address is not a name
     return;
   }
-  bucket_names_.push_back(HostName{host, std::string(name), source, seen_s});
-  bucket_names_last_.push_back(seen_s);
+  bucket_names_.push_back({HostName{host, std::string(name), source, seen_s}, seen_s});
 }
 
 void Accountant::learn(const HostMac& m) {
@@ -238,36 +236,36 @@ void Accountant::learn(const HostMac& m) {
   auto [known, added] =
       learned_.insert(fingerprint(m.host, 'M', mac), static_cast<uint32_t>(bucket_macs_.size()));
   if (!added) {
-    HostMac& k = bucket_macs_[*known];
-    if (k.host == m.host && k.mac == m.mac) {
-      k.seen_s = std::min(k.seen_s, m.seen_s);
-      bucket_macs_last_[*known] = std::max(bucket_macs_last_[*known], m.seen_s);
+    Sighted<HostMac>& k = bucket_macs_[*known];
+    if (k.first.host == m.host && k.first.mac == m.mac) {
+      k.see(m.seen_s);
       return;
     }
   }
-  bucket_macs_.push_back(m);
-  bucket_macs_last_.push_back(m.seen_s);
+  bucket_macs_.push_back({m, m.seen_s});
 }
 
-// Sends the bucket's names and MACs: each with its first sighting, and again with its
+namespace {
+
+// Moves the bucket's sightings to `out`: each with its first time, and again with its
 // last when that is later.
-void Accountant::send_sightings() {
-  for (size_t i = 0; i < bucket_names_.size(); ++i) {
-    HostName& n = bucket_names_[i];
-    if (bucket_names_last_[i] != n.seen_s)
-      batch_.names.push_back(HostName{n.host, n.name, n.source, bucket_names_last_[i]});
-    batch_.names.push_back(std::move(n));
-  }
-  for (size_t i = 0; i < bucket_macs_.size(); ++i) {
-    batch_.macs.push_back(bucket_macs_[i]);
-    if (bucket_macs_last_[i] != bucket_macs_[i].seen_s) {
-      batch_.macs.push_back(HostMac{bucket_macs_[i].host, bucket_macs_[i].mac, bucket_macs_last_[i]});
+template <class T>
+void send(std::vector<Accountant::Sighted<T>>& kept, std::vector<T>& out) {
+  for (auto& k : kept) {
+    if (k.last_s != k.first.seen_s) {
+      out.push_back(k.first);
+      out.back().seen_s = k.last_s;
     }
+    out.push_back(std::move(k.first));
   }
-  bucket_names_.clear();
-  bucket_names_last_.clear();
-  bucket_macs_.clear();
-  bucket_macs_last_.clear();
+  kept.clear();
+}
+
+}  // namespace
+
+void Accountant::send_sightings() {
+  send(bucket_names_, batch_.names);
+  send(bucket_macs_, batch_.macs);
   learned_.clear();
 }
 

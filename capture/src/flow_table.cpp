@@ -6,16 +6,10 @@
 namespace netledger::capture {
 
 namespace {
+
 constexpr uint32_t kInitialSlots = 1024;
-}  // namespace
 
-FlowTable::FlowTable(uint32_t max_flows, int64_t wheel_s)
-    : wheel_(std::bit_ceil(static_cast<uint64_t>(std::clamp<int64_t>(wheel_s, 2, int64_t{1} << 24)))),
-      max_flows_(std::max<uint32_t>(max_flows, 1)) {
-  slots_.assign(kInitialSlots, 0);
-}
-
-namespace {
+// A slot: the low 32 bits of the key's hash above the pool index + 1.
 constexpr uint64_t tag_of(uint64_t hash) {
   return hash << 32;
 }
@@ -29,7 +23,14 @@ constexpr size_t home(uint64_t hash, size_t mask) {
 constexpr size_t home_of(uint64_t slot, size_t mask) {
   return home(slot >> 32, mask);
 }
+
 }  // namespace
+
+FlowTable::FlowTable(uint32_t max_flows, int64_t wheel_s)
+    : wheel_(std::bit_ceil(static_cast<uint64_t>(std::clamp<int64_t>(wheel_s, 2, int64_t{1} << 24)))),
+      max_flows_(std::max<uint32_t>(max_flows, 1)) {
+  slots_.assign(kInitialSlots, 0);
+}
 
 uint32_t FlowTable::find(const FlowKey& key, uint64_t hash) const noexcept {
   const size_t mask = slots_.size() - 1;

@@ -58,22 +58,7 @@ class BulkRows {
   // are in).
   template <class BindRow>
   int run(size_t n, BindRow&& bind_row) {
-    size_t i = 0;
-    for (; i + kRows <= n; i += kRows) {
-      many_.rewind();
-      for (int r = 0; r < kRows; ++r) {
-        Row row(many_, r * columns_);
-        bind_row(row, i + static_cast<size_t>(r));
-      }
-      if (int rc = many_.step(); rc != SQLITE_DONE) return rc;
-    }
-    for (; i < n; ++i) {
-      one_.rewind();
-      Row row(one_, 0);
-      bind_row(row, i);
-      if (int rc = one_.step(); rc != SQLITE_DONE) return rc;
-    }
-    return SQLITE_DONE;
+    return run_returning(n, std::forward<BindRow>(bind_row), [](const Statement&, size_t, size_t) {});
   }
 
   // As run(), for a statement with a RETURNING clause: take_row(statement, first, count)

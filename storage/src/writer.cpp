@@ -22,10 +22,6 @@ namespace netledger::storage {
 
 namespace {
 
-constexpr const char* kUpsertHost =
-    "INSERT INTO hosts(address, first_seen, last_seen) VALUES(?1, ?2, ?3) "
-    "ON CONFLICT(address) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
-    "last_seen = max(last_seen, excluded.last_seen) RETURNING id";
 constexpr const char* kHostsInto = "INSERT INTO hosts(address, first_seen, last_seen)";
 constexpr const char* kHostsAdd =
     "ON CONFLICT(address) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
@@ -66,15 +62,15 @@ constexpr const char* kUpsertAnomaly =
 }  // namespace
 
 struct Writer::State {
-  State(std::unique_ptr<Database> d, Statement host, BulkRows traffic, Statement protocol, BulkRows flow)
+  State(std::unique_ptr<Database> d, BulkRows host, BulkRows traffic, Statement protocol, BulkRows flow)
       : db(std::move(d)),
-        upsert_host(std::move(host)),
+        upsert_hosts(std::move(host)),
         upsert_host_traffic(std::move(traffic)),
         upsert_protocol(std::move(protocol)),
         insert_flow(std::move(flow)) {}
 
   std::unique_ptr<Database> db;
-  Statement upsert_host;
+  BulkRows upsert_hosts;
   BulkRows upsert_host_traffic;
   Statement upsert_protocol;
   BulkRows insert_flow;
@@ -105,7 +101,6 @@ struct Writer::State {
   }
 
   std::optional<Statement> upsert_label;
-  std::optional<BulkRows> upsert_hosts;
   std::optional<SightingCache> sightings;
 
   std::mutex mu;
@@ -119,22 +114,9 @@ struct Writer::State {
   bool stopping = false;
   Status failure;
 
-  // The host's id, from the cache (which resolve_hosts filled for the batch's hosts), or
-  // upserted on its own.
-  Result<int64_t> host_id(const IpAddr& a, int64_t bucket_s) {
-    auto it = hosts.find(a);
-    if (it != hosts.end() && it->second.id != 0) {
-      it->second.times.see(bucket_s);
-      return it->second.id;
-    }
-    upsert_host.reset();
-    upsert_host.bind(1, a.to_string()).bind(2, bucket_s).bind(3, bucket_s);
-    if (upsert_host.step() != SQLITE_ROW) return db->error("upsert host " + a.to_string());
-    int64_t id = upsert_host.int_at(0);
-    upsert_host.reset();
-    hosts.insert_or_assign(a, Seen{id, SeenTimes{bucket_s, bucket_s, false}});
-    return id;
-  }
+  // The id of a host of the batch being stored (resolve_hosts gave every one its id and
+  // noted its bucket).
+  int64_t id_of(const IpAddr& a) const { return hosts.find(a)->second.id; }
 
   // A host new to the cache, with its address as the hosts table keeps it.
   struct FreshHost {
@@ -166,7 +148,7 @@ struct Writer::State {
     std::sort(fresh_hosts.begin(), fresh_hosts.end(),
               [](const FreshHost& x, const FreshHost& y) { return *x.host < *y.host; });
     for (FreshHost& h : fresh_hosts) h.address = h.host->to_string();
-    int rc = upsert_hosts->run_returning(
+    int rc = upsert_hosts.run_returning(
         fresh_hosts.size(),
         [&](BulkRows::Row& r, size_t i) {
           const FreshHost& h = fresh_hosts[i];
@@ -230,16 +212,8 @@ struct Writer::State {
   // The names and MACs of the batch: new ones are written now, later sightings move
   // times in memory (see SightingCache).
   Status store_names(const TrafficBatch& b) {
-    for (const HostName& n : b.names) {
-      auto id = host_id(n.host, n.seen_s - n.seen_s % 60);
-      if (!id.ok()) return id.error();
-      sightings->add(*id, n.name, n.source, n.seen_s);
-    }
-    for (const HostMac& m : b.macs) {
-      auto id = host_id(m.host, m.seen_s - m.seen_s % 60);
-      if (!id.ok()) return id.error();
-      sightings->add(*id, m.mac, m.seen_s);
-    }
+    for (const HostName& n : b.names) sightings->add(id_of(n.host), n.name, n.source, n.seen_s);
+    for (const HostMac& m : b.macs) sightings->add(id_of(m.host), m.mac, m.seen_s);
     return sightings->write_new(*db);
   }
 
@@ -289,9 +263,7 @@ struct Writer::State {
     // Rows go in the table's key order, so each upsert lands beside the one before.
     order.clear();
     for (const HostBucket& h : b.hosts) {
-      auto id = host_id(h.host, h.bucket_s);
-      if (!id.ok()) return id.error();
-      order.push_back(MinuteRow{h.bucket_s, *id, h.ip_proto, label(h.app), &h});
+      order.push_back(MinuteRow{h.bucket_s, id_of(h.host), h.ip_proto, label(h.app), &h});
     }
     std::sort(order.begin(), order.end(), [](const MinuteRow& x, const MinuteRow& y) {
       return std::tie(x.bucket_s, x.host_id, x.ip_proto, x.app_id) <
@@ -345,8 +317,8 @@ struct Writer::State {
 };
 
 Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, size_t queue_depth) {
-  auto upsert_host = Statement::prepare(*db, kUpsertHost);
-  if (!upsert_host.ok()) return upsert_host.error();
+  auto upsert_hosts = BulkRows::prepare(*db, kHostsInto, 3, kHostsAdd);
+  if (!upsert_hosts.ok()) return upsert_hosts.error();
   auto upsert_traffic = BulkRows::prepare(*db, kHostTrafficInto, 9, kHostTrafficAdd);
   if (!upsert_traffic.ok()) return upsert_traffic.error();
   auto upsert_protocol = Statement::prepare(*db, kUpsertProtocol);
@@ -355,14 +327,11 @@ Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, size_
   if (!insert_flow.ok()) return insert_flow.error();
   auto upsert_label = Statement::prepare(*db, kUpsertLabel);
   if (!upsert_label.ok()) return upsert_label.error();
-  auto upsert_hosts = BulkRows::prepare(*db, kHostsInto, 3, kHostsAdd);
-  if (!upsert_hosts.ok()) return upsert_hosts.error();
   auto sightings = SightingCache::prepare(*db);
   if (!sightings.ok()) return sightings.error();
-  auto state = std::make_unique<State>(std::move(db), std::move(*upsert_host), std::move(*upsert_traffic),
+  auto state = std::make_unique<State>(std::move(db), std::move(*upsert_hosts), std::move(*upsert_traffic),
                                        std::move(*upsert_protocol), std::move(*insert_flow));
   state->upsert_label.emplace(std::move(*upsert_label));
-  state->upsert_hosts.emplace(std::move(*upsert_hosts));
   state->sightings.emplace(std::move(*sightings));
   state->depth = std::max<size_t>(queue_depth, 1);
   return std::unique_ptr<Writer>(new Writer(std::move(state)));

@@ -4,6 +4,7 @@
 // their hosts. Ended flows and completed buckets go to the sink in batches.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -52,6 +53,18 @@ class Accountant {
   [[nodiscard]] uint32_t live_flows() const noexcept { return table_.size(); }
   // Flows whose application protocol is still open, once the inspector has caught up.
   [[nodiscard]] uint32_t flows_in_classification();
+
+ public:
+  // A name or MAC as first seen in the bucket, and when it was last seen there.
+  template <class T>
+  struct Sighted {
+    T first;
+    int64_t last_s;
+    void see(int64_t t) {
+      first.seen_s = std::min(first.seen_s, t);
+      last_s = std::max(last_s, t);
+    }
+  };
 
  private:
   struct ProtoCounters {
@@ -114,10 +127,8 @@ class Accountant {
   // when the bucket closes, the first and the last, so the writer gets the same times
   // whatever order the sightings came in), found by fingerprint.
   SeenSet learned_;
-  std::vector<HostName> bucket_names_;
-  std::vector<int64_t> bucket_names_last_;
-  std::vector<HostMac> bucket_macs_;
-  std::vector<int64_t> bucket_macs_last_;
+  std::vector<Sighted<HostName>> bucket_names_;
+  std::vector<Sighted<HostMac>> bucket_macs_;
   names::Found found_;  // what the last DNS or DHCP message taught
   uint64_t flows_seen_ = 0;
   uint64_t flows_evicted_ = 0;
