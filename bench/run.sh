@@ -10,8 +10,8 @@ out=bench/out
 mkdir -p "$out"
 
 scripts/install-deps.sh build
-command -v /usr/bin/time >/dev/null && command -v tcpdump >/dev/null || {
-  [ "$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time tcpdump >/dev/null
+command -v /usr/bin/time >/dev/null && command -v tcpdump >/dev/null && command -v sqlite3 >/dev/null || {
+  [ "$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time tcpdump sqlite3 >/dev/null
 }
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DNETLEDGER_TESTS=OFF >/dev/null
 cmake --build build-bench -j"$(nproc)" >/dev/null
@@ -61,6 +61,9 @@ if [ "$(nproc)" -le 2 ]; then  # auto keeps inspection inline here: show the thr
 fi
 rm -f "$out"/nodpi.db*
 measure "netledger replay --no-dpi" "$nl" replay -q --no-dpi "$out/big.pcap" --db "$out/nodpi.db"
+# The floor under any replay that keeps these rows in SQLite: the same rows copied by
+# SQLite alone, with no packet read.
+measure "sqlite3 alone: the --no-dpi rows copied" bench/sqlite_floor.sh "$out/nodpi.db" "$out/floor.db"
 if command -v softflowd >/dev/null; then
   measure "softflowd -r (export to 127.0.0.1:9)" softflowd -r "$out/big.pcap" -n 127.0.0.1:9 -d
 fi
@@ -73,6 +76,8 @@ echo
 ratio=$(echo "$wall_netledger_replay__database_written_ / $wall_plain_libpcap_read_loop" | bc -l)
 printf 'netledger replay / plain libpcap loop: %.2fx with nDPI, %.2fx with --no-dpi (database: %d MB)\n' \
   "$ratio" "$(echo "$wall_netledger_replay___no_dpi / $wall_plain_libpcap_read_loop" | bc -l)" "$db_mb"
+printf 'sqlite3 alone, writing the rows the --no-dpi replay wrote: %.2fx the plain libpcap loop (a floor for storing them)\n' \
+  "$(echo "$wall_sqlite3_alone__the___no_dpi_rows_copied / $wall_plain_libpcap_read_loop" | bc -l)"
 cost=$(echo "$wall_netledger_replay__database_written_ - $wall_netledger_replay___no_dpi" | bc -l)
 printf 'classification cost: %.2f s (replay with nDPI against --no-dpi)\n' "$cost"
 if [ -n "${wall_ndpiReader__i_FILE:-}" ]; then
