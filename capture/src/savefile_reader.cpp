@@ -3,6 +3,7 @@
 #include <pcap/pcap.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -19,8 +20,10 @@ constexpr size_t kRecordHeader = 16;
 // libpcap's limit on a record for every link type the decoder takes
 // (MAXIMUM_SNAPLEN; max_snaplen_for_dlt raises it only for D-Bus and USB).
 constexpr uint32_t kMaxCaplen = 262144;
-// Bytes asked of each read(); the buffer also holds the longest record.
-constexpr size_t kBlock = size_t{1} << 20;
+// Bytes asked of each read; the buffer also holds the longest record. Small, so the part
+// of the buffer in use stays in the core's cache beside the flow and host tables: with
+// 1 MiB reads a --no-dpi replay of the bench capture spent 0.2-0.8 s more.
+constexpr size_t kBlock = size_t{64} << 10;
 constexpr size_t kCapacity = kBlock + kRecordHeader + kMaxCaplen;
 
 uint32_t load32(const uint8_t* p, bool swapped) noexcept {
@@ -88,7 +91,8 @@ size_t SavefileReader::fill(size_t want) noexcept {
     end_ = have;
   }
   while (end_ < want && !eof_) {
-    ssize_t n = ::pread(fd_, buffer_.get() + end_, kCapacity - end_, offset_);
+    ssize_t n = ::pread(fd_, buffer_.get() + end_, std::min(kCapacity - end_, std::max(kBlock, want - end_)),
+                        offset_);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       eof_ = true;

@@ -32,7 +32,7 @@ struct FileSpec {
   bool nanoseconds = false;
   uint16_t major = 2;
   uint16_t minor = 4;
-  uint32_t snaplen = 65535;
+  uint32_t snaplen = 262144;  // what tcpdump writes
   uint32_t linktype = 1;
   std::vector<Record> records;
   size_t cut_tail = 0;  // bytes removed from the end of the file
@@ -147,8 +147,8 @@ void expect_same_as_libpcap(const std::string& path, size_t expected_packets) {
   EXPECT_EQ(got.message, want.message);
 }
 
-// Records of every size up to a full frame and a few jumbo ones, enough of them to
-// need many reads of the reader's buffer.
+// Records of every size up to a full frame, a few jumbo ones and a few longer than one
+// read of the reader's, enough of them to need many reads.
 std::vector<Record> many_records(uint32_t n, uint32_t seed) {
   std::mt19937 gen(seed);
   auto rng = [&gen] { return static_cast<uint32_t>(gen()); };
@@ -158,6 +158,7 @@ std::vector<Record> many_records(uint32_t n, uint32_t seed) {
     r.sec = 1'700'000'000 + i / 100;
     r.frac = rng() % 1'000'000;
     r.caplen = i % 97 == 0 ? 9000 + rng() % 50000 : rng() % 1515;
+    if (i % 499 == 0) r.caplen = 65536 + rng() % (262144 - 65536);
     r.len = r.caplen + (i % 5 == 0 ? rng() % 300 : 0);
     r.bytes = r.caplen;
     out.push_back(r);
