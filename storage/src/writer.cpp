@@ -8,11 +8,11 @@
 #include <optional>
 #include <string>
 #include <tuple>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "bulk_rows.hpp"
+#include "host_cache.hpp"
 #include "hour_sums.hpp"
 #include "netledger/core/time_format.hpp"
 #include "sightings.hpp"
@@ -74,14 +74,9 @@ struct Writer::State {
   BulkRows upsert_host_traffic;
   Statement upsert_protocol;
   BulkRows insert_flow;
-  // The hosts this writer has stored this hour of packet time, with the first and last
-  // bucket each was seen in since the hosts table was last updated (written at each new
-  // hour and at the run's end).
-  struct Seen {
-    int64_t id = 0;
-    SeenTimes times;
-  };
-  std::unordered_map<IpAddr, Seen, IpAddrHash> hosts;
+  // The hosts this writer has stored this hour of packet time (their first and last
+  // buckets go to the hosts table at each new hour and at the run's end).
+  HostCache hosts;
   int64_t run_id = 0;
   std::vector<int64_t> labels;      // this run's label id -> labels.id
   HourSums rollups;                 // hour sums not yet added to the rollup tables
@@ -114,17 +109,13 @@ struct Writer::State {
   bool stopping = false;
   Status failure;
 
-  // The id of a host of the batch being stored (resolve_hosts gave every one its id and
-  // noted its bucket).
-  int64_t id_of(const IpAddr& a) const { return hosts.find(a)->second.id; }
+  // The cache entry of each host, name and MAC row of the batch being stored, in that
+  // order (resolve_hosts fills it).
+  std::vector<uint32_t> batch_hosts;
+  int64_t id_of_row(size_t row) const { return hosts.at(batch_hosts[row]).id; }
 
-  // A host new to the cache, with its address as the hosts table keeps it.
-  struct FreshHost {
-    const IpAddr* host;
-    Seen* seen;
-    std::string address;
-  };
-  std::vector<FreshHost> fresh_hosts;  // reused by every batch
+  std::vector<uint32_t> fresh_hosts;  // entries new to the cache, reused by every batch
+  std::vector<std::string> fresh_text;
 
   // Gives every host of the batch an id. Those not in the cache are upserted together,
   // many rows to a statement and in address order, with the first and last bucket the
@@ -132,13 +123,11 @@ struct Writer::State {
   // time in a replay of the bench capture (90,000 hosts).
   Status resolve_hosts(const TrafficBatch& b) {
     fresh_hosts.clear();
+    batch_hosts.clear();
     auto note = [&](const IpAddr& a, int64_t bucket_s) {
-      auto [it, added] = hosts.try_emplace(a, Seen{0, SeenTimes{bucket_s, bucket_s, false}});
-      if (added) {
-        fresh_hosts.push_back(FreshHost{&it->first, &it->second, {}});
-      } else {
-        it->second.times.see(bucket_s);
-      }
+      auto [entry, added] = hosts.see(a, bucket_s);
+      batch_hosts.push_back(entry);
+      if (added) fresh_hosts.push_back(entry);
     };
     for (const HostBucket& h : b.hosts) note(h.host, h.bucket_s);
     for (const HostName& n : b.names) note(n.host, n.seen_s - n.seen_s % 60);
@@ -146,51 +135,57 @@ struct Writer::State {
     if (fresh_hosts.empty()) return {};
     // In address order (by bytes: sorting the text cost more than the locality it gave).
     std::sort(fresh_hosts.begin(), fresh_hosts.end(),
-              [](const FreshHost& x, const FreshHost& y) { return *x.host < *y.host; });
-    for (FreshHost& h : fresh_hosts) h.address = h.host->to_string();
+              [&](uint32_t x, uint32_t y) { return hosts.at(x).address < hosts.at(y).address; });
+    fresh_text.resize(fresh_hosts.size());
+    for (size_t i = 0; i < fresh_hosts.size(); ++i)
+      fresh_text[i] = hosts.at(fresh_hosts[i]).address.to_string();
     int rc = upsert_hosts.run_returning(
         fresh_hosts.size(),
         [&](BulkRows::Row& r, size_t i) {
-          const FreshHost& h = fresh_hosts[i];
-          r.bind(1, h.address).bind(2, h.seen->times.first_s).bind(3, h.seen->times.last_s);
+          const HostCache::Entry& h = hosts.at(fresh_hosts[i]);
+          r.bind(1, fresh_text[i]).bind(2, h.times.first_s).bind(3, h.times.last_s);
         },
         [&](const Statement& st, size_t first, size_t count) {
           // Rows come back in the order they went in; the address is checked all the same.
           const std::string address = st.text_at(1);
           for (size_t i = first; i < first + count; ++i) {
-            if (fresh_hosts[i].seen->id == 0 && fresh_hosts[i].address == address) {
-              fresh_hosts[i].seen->id = st.int_at(0);
-              fresh_hosts[i].seen->times.dirty = false;
+            HostCache::Entry& h = hosts.at(fresh_hosts[i]);
+            if (h.id == 0 && fresh_text[i] == address) {
+              h.id = st.int_at(0);
+              h.times.dirty = false;
               return;
             }
           }
         });
     if (rc != SQLITE_DONE) return db->error("upsert hosts", ErrorCode::kIo);
-    for (const FreshHost& h : fresh_hosts) {
-      if (h.seen->id == 0) return db->error("upsert hosts: no id came back for " + h.address, ErrorCode::kIo);
+    for (size_t i = 0; i < fresh_hosts.size(); ++i) {
+      if (hosts.at(fresh_hosts[i]).id == 0) {
+        return db->error("upsert hosts: no id came back for " + fresh_text[i], ErrorCode::kIo);
+      }
     }
     return {};
   }
 
   // Writes the first/last seen times gathered in memory, inside the caller's transaction.
   Status store_seen() {
-    std::vector<Seen*> moved;
-    for (auto& [addr, s] : hosts) {
-      if (s.times.dirty) moved.push_back(&s);
+    std::vector<HostCache::Entry*> moved;
+    for (HostCache::Entry& h : hosts.entries()) {
+      if (h.times.dirty) moved.push_back(&h);
     }
     // In id order: each update lands beside the one before.
-    std::sort(moved.begin(), moved.end(), [](const Seen* a, const Seen* b) { return a->id < b->id; });
+    std::sort(moved.begin(), moved.end(),
+              [](const HostCache::Entry* a, const HostCache::Entry* b) { return a->id < b->id; });
     auto st = Statement::prepare(
         *db,
         "UPDATE hosts SET first_seen = min(first_seen, ?2), last_seen = max(last_seen, ?3) "
         "WHERE id = ?1");
     if (!st.ok()) return st.error();
-    for (const Seen* s : moved) {
+    for (const HostCache::Entry* h : moved) {
       st->rewind();
-      st->bind(1, s->id).bind(2, s->times.first_s).bind(3, s->times.last_s);
+      st->bind(1, h->id).bind(2, h->times.first_s).bind(3, h->times.last_s);
       if (st->step() != SQLITE_DONE) return db->error("update hosts", ErrorCode::kIo);
     }
-    for (Seen* s : moved) s->times.dirty = false;
+    for (HostCache::Entry* h : moved) h->times.dirty = false;
     return {};
   }
 
@@ -212,8 +207,9 @@ struct Writer::State {
   // The names and MACs of the batch: new ones are written now, later sightings move
   // times in memory (see SightingCache).
   Status store_names(const TrafficBatch& b) {
-    for (const HostName& n : b.names) sightings->add(id_of(n.host), n.name, n.source, n.seen_s);
-    for (const HostMac& m : b.macs) sightings->add(id_of(m.host), m.mac, m.seen_s);
+    size_t row = b.hosts.size();
+    for (const HostName& n : b.names) sightings->add(id_of_row(row++), n.name, n.source, n.seen_s);
+    for (const HostMac& m : b.macs) sightings->add(id_of_row(row++), m.mac, m.seen_s);
     return sightings->write_new(*db);
   }
 
@@ -262,8 +258,9 @@ struct Writer::State {
     if (Status s = resolve_hosts(b); !s.ok()) return s;
     // Rows go in the table's key order, so each upsert lands beside the one before.
     order.clear();
-    for (const HostBucket& h : b.hosts) {
-      order.push_back(MinuteRow{h.bucket_s, id_of(h.host), h.ip_proto, label(h.app), &h});
+    for (size_t i = 0; i < b.hosts.size(); ++i) {
+      const HostBucket& h = b.hosts[i];
+      order.push_back(MinuteRow{h.bucket_s, id_of_row(i), h.ip_proto, label(h.app), &h});
     }
     std::sort(order.begin(), order.end(), [](const MinuteRow& x, const MinuteRow& y) {
       return std::tie(x.bucket_s, x.host_id, x.ip_proto, x.app_id) <
