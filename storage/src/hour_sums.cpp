@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -19,14 +20,39 @@ namespace {
 
 using Row = std::pair<HourSums::Key, HourSums::Sums>;
 
+bool key_less(const HourSums::Key& x, const HourSums::Key& y) {
+  return std::tie(x.bucket, x.host_id, x.ip_proto, x.app_id) <
+         std::tie(y.bucket, y.host_id, y.ip_proto, y.app_id);
+}
+
+bool row_less(const Row& a, const Row& b) {
+  return key_less(a.first, b.first);
+}
+
+// Sorts rows made of sorted runs, the others starting at `starts`, by merging the runs
+// pairwise: a few sequential passes where a sort of rows spread over more memory than
+// the cache holds missed it at every step.
+void merge_runs(std::vector<Row>& rows, std::vector<size_t> starts) {
+  starts.insert(starts.begin(), 0);
+  starts.push_back(rows.size());  // run i is [starts[i], starts[i + 1])
+  std::vector<size_t> merged;
+  while (starts.size() > 2) {
+    merged.clear();
+    size_t i = 0;
+    for (; i + 2 < starts.size(); i += 2) {
+      std::inplace_merge(rows.begin() + static_cast<std::ptrdiff_t>(starts[i]),
+                         rows.begin() + static_cast<std::ptrdiff_t>(starts[i + 1]),
+                         rows.begin() + static_cast<std::ptrdiff_t>(starts[i + 2]), row_less);
+      merged.push_back(starts[i]);
+    }
+    for (; i < starts.size(); ++i) merged.push_back(starts[i]);  // an odd run out, and the end
+    starts.swap(merged);
+  }
+}
+
 // Sorts by key and sums the rows that share one (the hours of a day, the days of a month).
 void sort_and_merge(std::vector<Row>& rows) {
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    const HourSums::Key& x = a.first;
-    const HourSums::Key& y = b.first;
-    return std::tie(x.bucket, x.host_id, x.ip_proto, x.app_id) <
-           std::tie(y.bucket, y.host_id, y.ip_proto, y.app_id);
-  });
+  std::sort(rows.begin(), rows.end(), row_less);
   size_t out = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (out > 0 && rows[out - 1].first == rows[i].first) {
@@ -104,6 +130,7 @@ HourSums::Sums& HourSums::at(const Key& k) {
   for (size_t i = hash(k) & mask;; i = (i + 1) & mask) {
     const uint32_t r = index_[i];
     if (r == 0) {
+      if (!rows_.empty() && !key_less(rows_.back().first, k)) run_starts_.push_back(rows_.size());
       rows_.emplace_back(k, Sums{});
       index_[i] = static_cast<uint32_t>(rows_.size());
       return rows_.back().second;
@@ -142,7 +169,8 @@ Status HourSums::write(Database& db) {
   std::vector<Row> rows = std::move(rows_);
   rows_.clear();
   std::fill(index_.begin(), index_.end(), 0);
-  sort_and_merge(rows);
+  merge_runs(rows, std::move(run_starts_));  // keys are unique: nothing to sum
+  run_starts_.clear();
   if (Status s = upsert(db, "hour", rows); !s.ok()) return s;
   auto folded = folded_before(db);
   if (!folded.ok()) return folded.error();

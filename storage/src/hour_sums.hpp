@@ -43,8 +43,10 @@ class HourSums {
   void grow_index();
 
   // The sums in the order their keys first came, found through an open-addressing index
-  // (row + 1, 0 = empty; at most half full): written out by sorting them in place.
+  // (row + 1, 0 = empty; at most half full). The writer adds each batch's rows in key
+  // order, so they are runs already in order: written out by merging the runs.
   std::vector<std::pair<Key, Sums>> rows_;
+  std::vector<size_t> run_starts_;  // where each run after the first starts
   std::vector<uint32_t> index_;
 };
 

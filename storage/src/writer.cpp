@@ -232,12 +232,14 @@ struct Writer::State {
     if (Status s = store_rows(b); !s.ok()) return s;
     // Rollups go to their tables at every new hour of packet time (and when they grow
     // large), so a capture that is killed loses at most the hour in progress from them.
+    // The first hour seen is only noted: its sums would be written now and added to
+    // again at the end, an update costing about twice a new row.
     int64_t newest = INT64_MIN;
     for (const HostBucket& h : b.hosts) newest = std::max(newest, h.bucket_s);
     const bool first = rolled_hour == INT64_MIN;
     const bool new_hour = newest != INT64_MIN && hour_start(newest) > rolled_hour;
-    if (!new_hour && rollups.size() <= kRollupCap) return {};
     if (new_hour) rolled_hour = hour_start(newest);
+    if ((!new_hour || first) && rollups.size() <= kRollupCap) return {};
     Transaction tx(*db);
     if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
     if (Status s = store_rollups(); !s.ok()) return s;

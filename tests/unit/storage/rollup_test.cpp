@@ -89,6 +89,16 @@ std::vector<uint64_t> fill(const std::string& path) {
   return per_day;
 }
 
+// Rows counted by `sql` (one number).
+int64_t count_of(const Database& db, const std::string& sql) {
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
+  EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
+  const int64_t n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return n;
+}
+
 }  // namespace
 
 TEST(Rollups, EveryResolutionHoldsTheSameTotalsBeforeAndAfterPruning) {
@@ -163,6 +173,49 @@ TEST(Rollups, HoursArrivingForADayAlreadyFoldedGoStraightIntoItsDayAndMonth) {
   EXPECT_EQ(sent_in(**db, "v_host_traffic_day"), all);
   EXPECT_EQ(sent_in(**db, "v_host_traffic_month"), all);
   EXPECT_EQ(sum_hosts(**db, TimeRange{kStart, kStart + 86400}).sent, per_day[0] + 5000);
+}
+
+TEST(Rollups, EachHourRowIsTheSumOfItsMinutesInWhateverOrderHostsCame) {
+  test::TempDir dir;
+  const std::string path = dir.file("r.db");
+  std::mt19937_64 rng(11);
+  // Two runs over the same three hours; each batch brings minutes of several hours and
+  // hosts in no order, some of them seen in earlier batches, some new.
+  for (int run = 0; run < 2; ++run) {
+    std::vector<TrafficBatch> batches;
+    for (int batch = 0; batch < 30; ++batch) {
+      TrafficBatch b;
+      for (int row = 0; row < 40; ++row) {
+        HostBucket h;
+        h.bucket_s = kStart + static_cast<int64_t>(rng() % 180) * 60;
+        h.host = *IpAddr::parse("198.51.100." + std::to_string(rng() % 200));
+        h.ip_proto = (rng() % 2) != 0 ? 6 : 17;
+        h.packets_sent = rng() % 50;
+        h.bytes_sent = rng() % 100000;
+        h.packets_received = rng() % 50;
+        h.bytes_received = rng() % 100000;
+        h.flows = rng() % 3;
+        b.hosts.push_back(h);
+      }
+      b.protocols.push_back(ProtocolBucket{kStart + static_cast<int64_t>(rng() % 180) * 60, 6, 1, 100, 1});
+      batches.push_back(std::move(b));
+    }
+    write_run(path, std::move(batches));
+  }
+  auto db = Database::open(path, OpenMode::kReadOnly);
+  ASSERT_TRUE(db.ok());
+  const std::string from_minutes =
+      "SELECT bucket - bucket % 3600, host_id, ip_proto, app_id, sum(packets_sent), sum(bytes_sent), "
+      "sum(packets_received), sum(bytes_received), sum(flows) FROM host_traffic_minute GROUP BY 1, 2, 3, 4";
+  const std::string hours = "SELECT * FROM host_traffic_hour";
+  ASSERT_GT(count_of(**db, "SELECT count(*) FROM host_traffic_hour"), 500);
+  EXPECT_EQ(count_of(**db, "SELECT count(*) FROM (" + from_minutes + " EXCEPT " + hours + ")"), 0);
+  EXPECT_EQ(count_of(**db, "SELECT count(*) FROM (" + hours + " EXCEPT " + from_minutes + ")"), 0);
+  EXPECT_EQ(count_of(**db,
+                     "SELECT count(*) FROM (SELECT bucket - bucket % 3600, ip_proto, sum(packets), "
+                     "sum(bytes), sum(flows) FROM protocol_traffic_minute GROUP BY 1, 2 EXCEPT "
+                     "SELECT * FROM protocol_traffic_hour)"),
+            0);
 }
 
 TEST(Rollups, AFileFromSchema4KeepsItsTotalsWhenUpgraded) {
