@@ -113,7 +113,9 @@ Status upsert(Database& db, const std::string& res, const std::vector<Row>& rows
   return {};
 }
 
-size_t hash(const HourSums::Key& k) {
+}  // namespace
+
+size_t HourSums::KeyHash::operator()(const Key& k) const noexcept {
   uint64_t h = static_cast<uint64_t>(k.bucket) * 0x9E3779B97F4A7C15ULL;
   h ^= static_cast<uint64_t>(k.host_id) * 0xBF58476D1CE4E5B9ULL;
   h ^= (static_cast<uint64_t>(static_cast<uint32_t>(k.ip_proto)) << 40) ^ static_cast<uint64_t>(k.app_id);
@@ -122,31 +124,10 @@ size_t hash(const HourSums::Key& k) {
   return static_cast<size_t>(h ^ (h >> 32));
 }
 
-}  // namespace
-
 HourSums::Sums& HourSums::at(const Key& k) {
-  if ((rows_.size() + 1) * 2 > index_.size()) grow_index();
-  const size_t mask = index_.size() - 1;
-  for (size_t i = hash(k) & mask;; i = (i + 1) & mask) {
-    const uint32_t r = index_[i];
-    if (r == 0) {
-      if (!rows_.empty() && !key_less(rows_.back().first, k)) run_starts_.push_back(rows_.size());
-      rows_.emplace_back(k, Sums{});
-      index_[i] = static_cast<uint32_t>(rows_.size());
-      return rows_.back().second;
-    }
-    if (rows_[r - 1].first == k) return rows_[r - 1].second;
-  }
-}
-
-void HourSums::grow_index() {
-  index_.assign(std::max<size_t>(index_.size() * 2, 4096), 0);
-  const size_t mask = index_.size() - 1;
-  for (size_t r = 0; r < rows_.size(); ++r) {
-    size_t i = hash(rows_[r].first) & mask;
-    while (index_[i] != 0) i = (i + 1) & mask;
-    index_[i] = static_cast<uint32_t>(r + 1);
-  }
+  auto [entry, added] = sums_.try_emplace(k, Sums{});
+  if (added && entry > 0 && !key_less(sums_.at(entry - 1).first, k)) run_starts_.push_back(entry);
+  return sums_.at(entry).second;
 }
 
 void HourSums::add(const HostBucket& h, int64_t host_id, int64_t app_id) {
@@ -166,9 +147,7 @@ void HourSums::add(const ProtocolBucket& p) {
 }
 
 Status HourSums::write(Database& db) {
-  std::vector<Row> rows = std::move(rows_);
-  rows_.clear();
-  std::fill(index_.begin(), index_.end(), 0);
+  std::vector<Row> rows = sums_.take();
   merge_runs(rows, std::move(run_starts_));  // keys are unique: nothing to sum
   run_starts_.clear();
   if (Status s = upsert(db, "hour", rows); !s.ok()) return s;

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "dense_map.hpp"
 #include "netledger/core/records.hpp"
 #include "netledger/core/result.hpp"
 #include "netledger/storage/database.hpp"
@@ -20,8 +21,8 @@ class HourSums {
  public:
   void add(const HostBucket& h, int64_t host_id, int64_t app_id);
   void add(const ProtocolBucket& p);
-  [[nodiscard]] size_t size() const noexcept { return rows_.size(); }
-  [[nodiscard]] bool empty() const noexcept { return rows_.empty(); }
+  [[nodiscard]] size_t size() const noexcept { return sums_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return sums_.empty(); }
   // Upserts every sum into the hour table, and those of folded days into the day and
   // month tables (inside the caller's transaction), in key order so each lands beside
   // the one before; empties the map.
@@ -37,17 +38,17 @@ class HourSums {
   struct Sums {
     uint64_t packets_sent = 0, bytes_sent = 0, packets_received = 0, bytes_received = 0, flows = 0;
   };
+  struct KeyHash {
+    size_t operator()(const Key& k) const noexcept;
+  };
 
  private:
   Sums& at(const Key& k);
-  void grow_index();
 
-  // The sums in the order their keys first came, found through an open-addressing index
-  // (row + 1, 0 = empty; at most half full). The writer adds each batch's rows in key
-  // order, so they are runs already in order: written out by merging the runs.
-  std::vector<std::pair<Key, Sums>> rows_;
+  // The sums in the order their keys first came. The writer adds each batch's rows in
+  // key order, so they are runs already in order: written out by merging the runs.
+  DenseMap<Key, Sums, KeyHash> sums_;
   std::vector<size_t> run_starts_;  // where each run after the first starts
-  std::vector<uint32_t> index_;
 };
 
 // Folds the hours before `before_s` (rounded up to a day) that are not folded yet into

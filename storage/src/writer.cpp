@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "bulk_rows.hpp"
-#include "host_cache.hpp"
+#include "dense_map.hpp"
 #include "hour_sums.hpp"
 #include "netledger/core/time_format.hpp"
 #include "sightings.hpp"
@@ -74,9 +74,14 @@ struct Writer::State {
   BulkRows upsert_host_traffic;
   Statement upsert_protocol;
   BulkRows insert_flow;
-  // The hosts this writer has stored this hour of packet time (their first and last
-  // buckets go to the hosts table at each new hour and at the run's end).
-  HostCache hosts;
+  // The hosts this writer has stored this hour of packet time, each with its id and the
+  // first and last bucket it was seen in since the hosts table was last updated (written
+  // at each new hour and at the run's end).
+  struct Seen {
+    int64_t id = 0;  // 0 until the hosts table gave one
+    SeenTimes times;
+  };
+  DenseMap<IpAddr, Seen, IpAddrHash> hosts;
   int64_t run_id = 0;
   std::vector<int64_t> labels;      // this run's label id -> labels.id
   HourSums rollups;                 // hour sums not yet added to the rollup tables
@@ -112,7 +117,7 @@ struct Writer::State {
   // The cache entry of each host, name and MAC row of the batch being stored, in that
   // order (resolve_hosts fills it).
   std::vector<uint32_t> batch_hosts;
-  int64_t id_of_row(size_t row) const { return hosts.at(batch_hosts[row]).id; }
+  int64_t id_of_row(size_t row) const { return hosts.at(batch_hosts[row]).second.id; }
 
   std::vector<uint32_t> fresh_hosts;  // entries new to the cache, reused by every batch
   std::vector<std::string> fresh_text;
@@ -125,9 +130,13 @@ struct Writer::State {
     fresh_hosts.clear();
     batch_hosts.clear();
     auto note = [&](const IpAddr& a, int64_t bucket_s) {
-      auto [entry, added] = hosts.see(a, bucket_s);
+      auto [entry, added] = hosts.try_emplace(a, Seen{0, SeenTimes{bucket_s, bucket_s, false}});
       batch_hosts.push_back(entry);
-      if (added) fresh_hosts.push_back(entry);
+      if (added) {
+        fresh_hosts.push_back(entry);
+      } else {
+        hosts.at(entry).second.times.see(bucket_s);
+      }
     };
     for (const HostBucket& h : b.hosts) note(h.host, h.bucket_s);
     for (const HostName& n : b.names) note(n.host, n.seen_s - n.seen_s % 60);
@@ -135,21 +144,21 @@ struct Writer::State {
     if (fresh_hosts.empty()) return {};
     // In address order (by bytes: sorting the text cost more than the locality it gave).
     std::sort(fresh_hosts.begin(), fresh_hosts.end(),
-              [&](uint32_t x, uint32_t y) { return hosts.at(x).address < hosts.at(y).address; });
+              [&](uint32_t x, uint32_t y) { return hosts.at(x).first < hosts.at(y).first; });
     fresh_text.resize(fresh_hosts.size());
     for (size_t i = 0; i < fresh_hosts.size(); ++i)
-      fresh_text[i] = hosts.at(fresh_hosts[i]).address.to_string();
+      fresh_text[i] = hosts.at(fresh_hosts[i]).first.to_string();
     int rc = upsert_hosts.run_returning(
         fresh_hosts.size(),
         [&](BulkRows::Row& r, size_t i) {
-          const HostCache::Entry& h = hosts.at(fresh_hosts[i]);
+          const Seen& h = hosts.at(fresh_hosts[i]).second;
           r.bind(1, fresh_text[i]).bind(2, h.times.first_s).bind(3, h.times.last_s);
         },
         [&](const Statement& st, size_t first, size_t count) {
           // Rows come back in the order they went in; the address is checked all the same.
           const std::string address = st.text_at(1);
           for (size_t i = first; i < first + count; ++i) {
-            HostCache::Entry& h = hosts.at(fresh_hosts[i]);
+            Seen& h = hosts.at(fresh_hosts[i]).second;
             if (h.id == 0 && fresh_text[i] == address) {
               h.id = st.int_at(0);
               h.times.dirty = false;
@@ -159,7 +168,7 @@ struct Writer::State {
         });
     if (rc != SQLITE_DONE) return db->error("upsert hosts", ErrorCode::kIo);
     for (size_t i = 0; i < fresh_hosts.size(); ++i) {
-      if (hosts.at(fresh_hosts[i]).id == 0) {
+      if (hosts.at(fresh_hosts[i]).second.id == 0) {
         return db->error("upsert hosts: no id came back for " + fresh_text[i], ErrorCode::kIo);
       }
     }
@@ -168,24 +177,23 @@ struct Writer::State {
 
   // Writes the first/last seen times gathered in memory, inside the caller's transaction.
   Status store_seen() {
-    std::vector<HostCache::Entry*> moved;
-    for (HostCache::Entry& h : hosts.entries()) {
-      if (h.times.dirty) moved.push_back(&h);
+    std::vector<Seen*> moved;
+    for (auto& [address, s] : hosts.entries()) {
+      if (s.times.dirty) moved.push_back(&s);
     }
     // In id order: each update lands beside the one before.
-    std::sort(moved.begin(), moved.end(),
-              [](const HostCache::Entry* a, const HostCache::Entry* b) { return a->id < b->id; });
+    std::sort(moved.begin(), moved.end(), [](const Seen* a, const Seen* b) { return a->id < b->id; });
     auto st = Statement::prepare(
         *db,
         "UPDATE hosts SET first_seen = min(first_seen, ?2), last_seen = max(last_seen, ?3) "
         "WHERE id = ?1");
     if (!st.ok()) return st.error();
-    for (const HostCache::Entry* h : moved) {
+    for (const Seen* h : moved) {
       st->rewind();
       st->bind(1, h->id).bind(2, h->times.first_s).bind(3, h->times.last_s);
       if (st->step() != SQLITE_DONE) return db->error("update hosts", ErrorCode::kIo);
     }
-    for (HostCache::Entry* h : moved) h->times.dirty = false;
+    for (Seen* h : moved) h->times.dirty = false;
     return {};
   }
 
