@@ -180,15 +180,17 @@ TEST(Rollups, EachHourRowIsTheSumOfItsMinutesInWhateverOrderHostsCame) {
   const std::string path = dir.file("r.db");
   std::mt19937_64 rng(11);
   // Two runs over the same three hours; each batch brings minutes of several hours and
-  // hosts in no order, some of them seen in earlier batches, some new.
+  // hosts in no order, some of them seen in earlier batches, some new. Thousands of
+  // hosts and keys, so the writer's maps grow their index while they are filled.
   for (int run = 0; run < 2; ++run) {
     std::vector<TrafficBatch> batches;
     for (int batch = 0; batch < 30; ++batch) {
       TrafficBatch b;
-      for (int row = 0; row < 40; ++row) {
+      for (int row = 0; row < 200; ++row) {
         HostBucket h;
         h.bucket_s = kStart + static_cast<int64_t>(rng() % 180) * 60;
-        h.host = *IpAddr::parse("198.51.100." + std::to_string(rng() % 200));
+        h.host =
+            *IpAddr::parse("198.51." + std::to_string(100 + rng() % 12) + "." + std::to_string(rng() % 250));
         h.ip_proto = (rng() % 2) != 0 ? 6 : 17;
         h.packets_sent = rng() % 50;
         h.bytes_sent = rng() % 100000;
@@ -208,7 +210,8 @@ TEST(Rollups, EachHourRowIsTheSumOfItsMinutesInWhateverOrderHostsCame) {
       "SELECT bucket - bucket % 3600, host_id, ip_proto, app_id, sum(packets_sent), sum(bytes_sent), "
       "sum(packets_received), sum(bytes_received), sum(flows) FROM host_traffic_minute GROUP BY 1, 2, 3, 4";
   const std::string hours = "SELECT * FROM host_traffic_hour";
-  ASSERT_GT(count_of(**db, "SELECT count(*) FROM host_traffic_hour"), 500);
+  ASSERT_GT(count_of(**db, "SELECT count(*) FROM host_traffic_hour"), 5000);
+  ASSERT_GT(count_of(**db, "SELECT count(*) FROM hosts"), 2500);
   EXPECT_EQ(count_of(**db, "SELECT count(*) FROM (" + from_minutes + " EXCEPT " + hours + ")"), 0);
   EXPECT_EQ(count_of(**db, "SELECT count(*) FROM (" + hours + " EXCEPT " + from_minutes + ")"), 0);
   EXPECT_EQ(count_of(**db,
