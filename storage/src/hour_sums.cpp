@@ -29,26 +29,53 @@ bool row_less(const Row& a, const Row& b) {
   return key_less(a.first, b.first);
 }
 
-// Sorts rows made of sorted runs, the others starting at `starts`, by merging the runs
-// pairwise: a few sequential passes where a sort of rows spread over more memory than
-// the cache holds missed it at every step.
-void merge_runs(std::vector<Row>& rows, std::vector<size_t> starts) {
-  starts.insert(starts.begin(), 0);
-  starts.push_back(rows.size());  // run i is [starts[i], starts[i + 1])
-  std::vector<size_t> merged;
-  while (starts.size() > 2) {
-    merged.clear();
-    size_t i = 0;
-    for (; i + 2 < starts.size(); i += 2) {
-      std::inplace_merge(rows.begin() + static_cast<std::ptrdiff_t>(starts[i]),
-                         rows.begin() + static_cast<std::ptrdiff_t>(starts[i + 1]),
-                         rows.begin() + static_cast<std::ptrdiff_t>(starts[i + 2]), row_less);
-      merged.push_back(starts[i]);
-    }
-    for (; i < starts.size(); ++i) merged.push_back(starts[i]);  // an odd run out, and the end
-    starts.swap(merged);
-  }
+void add_to(HourSums::Sums& a, const HourSums::Sums& b) {
+  a.packets_sent += b.packets_sent;
+  a.bytes_sent += b.bytes_sent;
+  a.packets_received += b.packets_received;
+  a.bytes_received += b.bytes_received;
+  a.flows += b.flows;
 }
+
+// Reads a map whose entries are sorted runs (the others starting at `starts`) in key
+// order: a heap of each run's next entry, so the rows are merged as they are written
+// and never copied. Runs are read front to back, which the cache likes.
+class RunMerger {
+ public:
+  RunMerger(const HourSums::Map& map, const std::vector<uint32_t>& starts) : map_(map) {
+    for (size_t i = 0; i <= starts.size(); ++i) {
+      const uint32_t begin = i == 0 ? 0 : starts[i - 1];
+      const uint32_t end = i == starts.size() ? static_cast<uint32_t>(map.size()) : starts[i];
+      if (begin < end) heap_.push_back(Cursor{map.at(begin).first, begin, end});
+    }
+    std::make_heap(heap_.begin(), heap_.end(), later);
+  }
+
+  // The next row in key order; call it map.size() times.
+  const Row& next() {
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    Cursor& c = heap_.back();
+    const Row& row = map_.at(c.next++);
+    if (c.next == c.end) {
+      heap_.pop_back();
+    } else {
+      c.key = map_.at(c.next).first;
+      std::push_heap(heap_.begin(), heap_.end(), later);
+    }
+    return row;
+  }
+
+ private:
+  struct Cursor {
+    HourSums::Key key;  // of entry `next`
+    uint32_t next;
+    uint32_t end;
+  };
+  static bool later(const Cursor& a, const Cursor& b) { return key_less(b.key, a.key); }
+
+  const HourSums::Map& map_;
+  std::vector<Cursor> heap_;
+};
 
 // Sorts by key and sums the rows that share one (the hours of a day, the days of a month).
 void sort_and_merge(std::vector<Row>& rows) {
@@ -56,13 +83,7 @@ void sort_and_merge(std::vector<Row>& rows) {
   size_t out = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (out > 0 && rows[out - 1].first == rows[i].first) {
-      HourSums::Sums& a = rows[out - 1].second;
-      const HourSums::Sums& b = rows[i].second;
-      a.packets_sent += b.packets_sent;
-      a.bytes_sent += b.bytes_sent;
-      a.packets_received += b.packets_received;
-      a.bytes_received += b.bytes_received;
-      a.flows += b.flows;
+      add_to(rows[out - 1].second, rows[i].second);
     } else {
       rows[out++] = rows[i];
     }
@@ -70,14 +91,10 @@ void sort_and_merge(std::vector<Row>& rows) {
   rows.resize(out);
 }
 
-// Upserts the rows in key order: protocol rows (host -1) to the protocol table, the rest
-// to the host table.
-Status upsert(Database& db, const std::string& res, const std::vector<Row>& rows) {
-  auto proto = BulkRows::prepare(
-      db, "INSERT INTO protocol_traffic_" + res + "(bucket, ip_proto, packets, bytes, flows)", 5,
-      "ON CONFLICT DO UPDATE SET packets = packets + excluded.packets, "
-      "bytes = bytes + excluded.bytes, flows = flows + excluded.flows");
-  if (!proto.ok()) return proto.error();
+// Upserts n rows into host_traffic_<res>, in key order, the next one each time from
+// next_row().
+template <class NextRow>
+Status upsert_hosts(Database& db, const std::string& res, size_t n, NextRow&& next_row) {
   auto host = BulkRows::prepare(
       db,
       "INSERT INTO host_traffic_" + res +
@@ -89,28 +106,43 @@ Status upsert(Database& db, const std::string& res, const std::vector<Row>& rows
       "packets_received = packets_received + excluded.packets_received, "
       "bytes_received = bytes_received + excluded.bytes_received, flows = flows + excluded.flows");
   if (!host.ok()) return host.error();
-  std::vector<const Row*> protocols;
-  std::vector<const Row*> hosts;
-  hosts.reserve(rows.size());
-  for (const Row& r : rows) (r.first.host_id < 0 ? protocols : hosts).push_back(&r);
-  int rc = proto->run(protocols.size(), [&](BulkRows::Row& b, size_t i) {
-    const auto& [k, v] = *protocols[i];
+  const int rc = host->run(n, [&](BulkRows::Row& b, size_t) {
+    const auto& [k, v] = next_row();
+    b.bind(1, k.bucket).bind(2, k.host_id).bind(3, int{k.ip_proto}).bind(4, int64_t{k.app_id});
+    b.bind(5, v.packets_sent).bind(6, v.bytes_sent).bind(7, v.packets_received).bind(8, v.bytes_received);
+    b.bind(9, v.flows);
+  });
+  if (rc != SQLITE_DONE) return db.error("upsert " + res + " rollups", ErrorCode::kIo);
+  return {};
+}
+
+Status upsert_protocols(Database& db, const std::string& res, const std::vector<const Row*>& rows) {
+  auto proto = BulkRows::prepare(
+      db, "INSERT INTO protocol_traffic_" + res + "(bucket, ip_proto, packets, bytes, flows)", 5,
+      "ON CONFLICT DO UPDATE SET packets = packets + excluded.packets, "
+      "bytes = bytes + excluded.bytes, flows = flows + excluded.flows");
+  if (!proto.ok()) return proto.error();
+  const int rc = proto->run(rows.size(), [&](BulkRows::Row& b, size_t i) {
+    const auto& [k, v] = *rows[i];
     b.bind(1, k.bucket)
         .bind(2, int{k.ip_proto})
         .bind(3, v.packets_sent)
         .bind(4, v.bytes_sent)
         .bind(5, v.flows);
   });
-  if (rc == SQLITE_DONE) {
-    rc = host->run(hosts.size(), [&](BulkRows::Row& b, size_t i) {
-      const auto& [k, v] = *hosts[i];
-      b.bind(1, k.bucket).bind(2, k.host_id).bind(3, int{k.ip_proto}).bind(4, k.app_id);
-      b.bind(5, v.packets_sent).bind(6, v.bytes_sent).bind(7, v.packets_received).bind(8, v.bytes_received);
-      b.bind(9, v.flows);
-    });
-  }
   if (rc != SQLITE_DONE) return db.error("upsert " + res + " rollups", ErrorCode::kIo);
   return {};
+}
+
+// Upserts rows sorted by key: protocol rows (host -1) to the protocol table, the rest to
+// the host table.
+Status upsert(Database& db, const std::string& res, const std::vector<Row>& rows) {
+  std::vector<const Row*> protocols;
+  std::vector<const Row*> hosts;
+  for (const Row& r : rows) (r.first.host_id < 0 ? protocols : hosts).push_back(&r);
+  if (Status s = upsert_protocols(db, res, protocols); !s.ok()) return s;
+  size_t i = 0;
+  return upsert_hosts(db, res, hosts.size(), [&]() -> const Row& { return *hosts[i++]; });
 }
 
 }  // namespace
@@ -124,44 +156,51 @@ size_t HourSums::KeyHash::operator()(const Key& k) const noexcept {
   return static_cast<size_t>(h ^ (h >> 32));
 }
 
-HourSums::Sums& HourSums::at(const Key& k) {
-  auto [entry, added] = sums_.try_emplace(k, Sums{});
-  if (added && entry > 0 && !key_less(sums_.at(entry - 1).first, k)) run_starts_.push_back(entry);
-  return sums_.at(entry).second;
-}
-
 void HourSums::add(const HostBucket& h, int64_t host_id, int64_t app_id) {
-  Sums& s = at(Key{hour_start(h.bucket_s), host_id, h.ip_proto, app_id});
-  s.packets_sent += h.packets_sent;
-  s.bytes_sent += h.bytes_sent;
-  s.packets_received += h.packets_received;
-  s.bytes_received += h.bytes_received;
-  s.flows += h.flows;
+  const Key k{hour_start(h.bucket_s), host_id, h.ip_proto, static_cast<int32_t>(app_id)};
+  auto [entry, added] = hosts_.try_emplace(k, Sums{});
+  if (added && entry > 0 && !key_less(hosts_.at(entry - 1).first, k)) run_starts_.push_back(entry);
+  add_to(hosts_.at(entry).second,
+         Sums{h.packets_sent, h.bytes_sent, h.packets_received, h.bytes_received, h.flows});
 }
 
 void HourSums::add(const ProtocolBucket& p) {
-  Sums& s = at(Key{hour_start(p.bucket_s), -1, p.ip_proto, 0});
-  s.packets_sent += p.packets;
-  s.bytes_sent += p.bytes;
-  s.flows += p.flows;
+  auto [entry, added] = protocols_.try_emplace(Key{hour_start(p.bucket_s), -1, p.ip_proto, 0}, Sums{});
+  add_to(protocols_.at(entry).second, Sums{p.packets, p.bytes, 0, 0, p.flows});
 }
 
 Status HourSums::write(Database& db) {
-  std::vector<Row> rows = sums_.take();
-  merge_runs(rows, std::move(run_starts_));  // keys are unique: nothing to sum
-  run_starts_.clear();
-  if (Status s = upsert(db, "hour", rows); !s.ok()) return s;
   auto folded = folded_before(db);
   if (!folded.ok()) return folded.error();
   // Hours of days not folded yet wait for fold_days; late ones of folded days go on now.
-  std::erase_if(rows, [&](const Row& r) { return r.first.bucket >= *folded; });
-  if (rows.empty()) return {};
-  for (Row& row : rows) row.first.bucket = day_start(row.first.bucket);
-  sort_and_merge(rows);
-  if (Status s = upsert(db, "day", rows); !s.ok()) return s;
-  for (Row& row : rows) row.first.bucket = month_start(row.first.bucket);
-  sort_and_merge(rows);
-  return upsert(db, "month", rows);
+  std::vector<Row> late;
+  std::vector<Row> protocols;
+  for (uint32_t e = 0; e < protocols_.size(); ++e) protocols.push_back(protocols_.at(e));
+  std::sort(protocols.begin(), protocols.end(), row_less);
+  std::vector<const Row*> protocol_rows;
+  for (const Row& r : protocols) {
+    protocol_rows.push_back(&r);
+    if (r.first.bucket < *folded) late.push_back(r);
+  }
+  Status s = upsert_protocols(db, "hour", protocol_rows);
+  if (s.ok()) {
+    RunMerger runs(hosts_, run_starts_);  // keys are unique: nothing to sum
+    s = upsert_hosts(db, "hour", hosts_.size(), [&]() -> const Row& {
+      const Row& r = runs.next();
+      if (r.first.bucket < *folded) late.push_back(r);
+      return r;
+    });
+  }
+  hosts_.clear();
+  protocols_.clear();
+  run_starts_.clear();
+  if (!s.ok() || late.empty()) return s;
+  for (Row& row : late) row.first.bucket = day_start(row.first.bucket);
+  sort_and_merge(late);
+  if (s = upsert(db, "day", late); !s.ok()) return s;
+  for (Row& row : late) row.first.bucket = month_start(row.first.bucket);
+  sort_and_merge(late);
+  return upsert(db, "month", late);
 }
 
 Result<int64_t> folded_before(const Database& db) {

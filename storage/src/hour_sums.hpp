@@ -21,18 +21,19 @@ class HourSums {
  public:
   void add(const HostBucket& h, int64_t host_id, int64_t app_id);
   void add(const ProtocolBucket& p);
-  [[nodiscard]] size_t size() const noexcept { return sums_.size(); }
-  [[nodiscard]] bool empty() const noexcept { return sums_.empty(); }
+  [[nodiscard]] size_t size() const noexcept { return hosts_.size() + protocols_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return size() == 0; }
   // Upserts every sum into the hour table, and those of folded days into the day and
   // month tables (inside the caller's transaction), in key order so each lands beside
   // the one before; empties the map.
   Status write(Database& db);
 
+  // 64 bytes a sum. App ids are rows of the labels table, a few hundred names.
   struct Key {
     int64_t bucket;
     int64_t host_id;  // -1 for protocol rows
     int32_t ip_proto;
-    int64_t app_id;
+    int32_t app_id;
     friend bool operator==(const Key&, const Key&) = default;
   };
   struct Sums {
@@ -41,14 +42,15 @@ class HourSums {
   struct KeyHash {
     size_t operator()(const Key& k) const noexcept;
   };
+  using Map = DenseMap<Key, Sums, KeyHash>;
 
  private:
-  Sums& at(const Key& k);
-
-  // The sums in the order their keys first came. The writer adds each batch's rows in
-  // key order, so they are runs already in order: written out by merging the runs.
-  DenseMap<Key, Sums, KeyHash> sums_;
-  std::vector<size_t> run_starts_;  // where each run after the first starts
+  // The host sums in the order their keys first came. The writer adds each batch's rows
+  // in key order, so they are runs already in order: written out by merging the runs as
+  // they are read, with no sorted copy.
+  Map hosts_;
+  std::vector<uint32_t> run_starts_;  // where each run after the first starts
+  Map protocols_;                     // a few rows an hour
 };
 
 // Folds the hours before `before_s` (rounded up to a day) that are not folded yet into

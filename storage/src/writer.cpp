@@ -178,7 +178,8 @@ struct Writer::State {
   // Writes the first/last seen times gathered in memory, inside the caller's transaction.
   Status store_seen() {
     std::vector<Seen*> moved;
-    for (auto& [address, s] : hosts.entries()) {
+    for (uint32_t e = 0; e < hosts.size(); ++e) {
+      Seen& s = hosts.at(e).second;
       if (s.times.dirty) moved.push_back(&s);
     }
     // In id order: each update lands beside the one before.
