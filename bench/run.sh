@@ -90,7 +90,7 @@ if [ -n "${wall_ndpiReader__i_FILE:-}" ]; then
 fi
 
 echo
-echo "memory against flows seen (same flow rate, so the same flows live at once; per-hour state and SQLite's page cache, at most 64 MB, grow with the hour and the file):"
+echo "memory against flows seen (same flow rate, so the same flows live at once; the writer's hour state grows up to its limits, SQLite's page cache to 16 MB):"
 for f in small big; do
   rm -f "$out"/mem.db*
   /usr/bin/time -o "$out/time.txt" -f '%M' "$nl" replay -q "$out/$f.pcap" --db "$out/mem.db" >/dev/null 2>&1

@@ -11,7 +11,7 @@ dst=$2
 rm -f "$dst" "$dst-wal" "$dst-shm"
 tables=$(sqlite3 "$src" "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
 {
-  echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+  echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;"
   sqlite3 "$src" "SELECT sql || ';' FROM sqlite_master WHERE type IN ('table', 'index') AND sql IS NOT NULL
                   AND name NOT LIKE 'sqlite_%'"
   echo "ATTACH '$src' AS src;"

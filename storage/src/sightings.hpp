@@ -42,6 +42,7 @@ class SightingCache {
   // Writes the times that moved since their rows were written, and empties the cache.
   Status flush(const Database& db);
   [[nodiscard]] bool empty() const noexcept { return names_.empty() && macs_.empty(); }
+  [[nodiscard]] size_t size() const noexcept { return names_.size() + macs_.size(); }
 
   // Keys order as their table's primary key does.
   struct NameKey {

@@ -45,10 +45,6 @@ constexpr const char* kFlowsInto =
 constexpr const char* kUpsertLabel =
     "INSERT INTO labels(name) VALUES(?1) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id";
 
-// Hour sums held before they are written early (a capture with this many host,
-// protocol and application pairs in one hour writes them more than once that hour).
-constexpr size_t kRollupCap = 500'000;
-
 constexpr const char* kInsertRun =
     "INSERT INTO capture_runs(kind, source, started_s, status) VALUES(?1, ?2, ?3, 'running')";
 constexpr const char* kUpdateRun =
@@ -109,7 +105,7 @@ struct Writer::State {
   std::condition_variable idle;
   std::deque<TrafficBatch> queue;
   std::vector<TrafficBatch> spares;  // stored batches, emptied, for the producer to refill
-  size_t depth = 8;
+  WriterLimits limits;
   bool busy = false;
   bool stopping = false;
   Status failure;
@@ -239,26 +235,30 @@ struct Writer::State {
   // statement journal, 0.1-0.4 s of a 4-5 s replay of the bench capture.)
   Status store(const TrafficBatch& b) {
     if (Status s = store_rows(b); !s.ok()) return s;
-    // Rollups go to their tables at every new hour of packet time (and when they grow
-    // large), so a capture that is killed loses at most the hour in progress from them.
-    // The first hour seen is only noted: its sums would be written now and added to
-    // again at the end, an update costing about twice a new row.
+    // The hour's state goes to the file at every new hour of packet time, so a capture
+    // that is killed loses at most the hour in progress from it, and each part also when
+    // it outgrows its limit. The first hour seen is only noted: its sums would be written
+    // now and added to again at the end, an update costing about twice a new row.
     int64_t newest = INT64_MIN;
     for (const HostBucket& h : b.hosts) newest = std::max(newest, h.bucket_s);
     const bool first = rolled_hour == INT64_MIN;
     const bool new_hour = newest != INT64_MIN && hour_start(newest) > rolled_hour;
     if (new_hour) rolled_hour = hour_start(newest);
-    if ((!new_hour || first) && rollups.size() <= kRollupCap) return {};
+    const bool next_hour = new_hour && !first;
+    const bool roll = next_hour || rollups.size() > limits.hour_sums;
+    const bool seen = next_hour || hosts.size() > limits.hosts;
+    const bool sighted = sightings->size() > limits.sightings;
+    if (!roll && !seen && !sighted) return {};
     Transaction tx(*db);
     if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
-    if (Status s = store_rollups(); !s.ok()) return s;
-    // The host cache starts each hour afresh, so a long capture holds the hosts of
-    // one hour, not of every hour it has seen.
-    if (new_hour && !first) {
+    if (Status s = roll ? store_rollups() : sightings->flush(*db); !s.ok()) return s;
+    if (seen) {
       if (Status s = store_seen(); !s.ok()) return s;
     }
     if (Status s = tx.commit(); !s.ok()) return s;
-    if (new_hour && !first) hosts.clear();
+    // The host cache then starts afresh: a long capture holds the hosts of one hour at
+    // most, not of every hour it has seen.
+    if (seen) hosts.clear();
     return {};
   }
 
@@ -324,7 +324,7 @@ struct Writer::State {
   }
 };
 
-Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, size_t queue_depth) {
+Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, WriterLimits limits) {
   auto upsert_hosts = BulkRows::prepare(*db, kHostsInto, 3, kHostsAdd);
   if (!upsert_hosts.ok()) return upsert_hosts.error();
   auto upsert_traffic = BulkRows::prepare(*db, kHostTrafficInto, 9, kHostTrafficAdd);
@@ -341,7 +341,8 @@ Result<std::unique_ptr<Writer>> Writer::open(std::unique_ptr<Database> db, size_
                                        std::move(*upsert_protocol), std::move(*insert_flow));
   state->upsert_label.emplace(std::move(*upsert_label));
   state->sightings.emplace(std::move(*sightings));
-  state->depth = std::max<size_t>(queue_depth, 1);
+  state->limits = limits;
+  state->limits.queue_depth = std::max<size_t>(limits.queue_depth, 1);
   return std::unique_ptr<Writer>(new Writer(std::move(state)));
 }
 
@@ -383,7 +384,7 @@ void Writer::loop() {
 
 Status Writer::consume(TrafficBatch&& batch) {
   std::unique_lock lock(s_->mu);
-  s_->not_full.wait(lock, [&] { return s_->queue.size() < s_->depth || !s_->failure.ok(); });
+  s_->not_full.wait(lock, [&] { return s_->queue.size() < s_->limits.queue_depth || !s_->failure.ok(); });
   if (!s_->failure.ok()) return s_->failure;
   s_->queue.push_back(std::move(batch));
   lock.unlock();

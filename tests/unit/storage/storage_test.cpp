@@ -80,7 +80,7 @@ TEST(Writer, StoresBucketsFlowsAndTheRunThenReadsThemBack) {
   {
     auto db = Database::open(path, OpenMode::kReadWrite);
     ASSERT_TRUE(db.ok()) << db.error().message;
-    auto w = Writer::open(std::move(*db), 1);
+    auto w = Writer::open(std::move(*db), WriterLimits{.queue_depth = 1});
     ASSERT_TRUE(w.ok());
     CaptureStats stats;
     stats.kind = "replay";

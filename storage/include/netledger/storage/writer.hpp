@@ -15,10 +15,21 @@
 
 namespace netledger::storage {
 
+// What the writer holds in memory between writes to the file. The hour's sums, hosts
+// and sightings are written at every new hour of packet time, and each also as soon as
+// it outgrows its limit, so memory stays bounded whatever one hour brings: writing early
+// costs only upserts that update rows instead of adding them.
+struct WriterLimits {
+  size_t queue_depth = 8;      // batches waiting for the writer thread
+  size_t hour_sums = 500'000;  // host rollup rows of the hour, 64 bytes each
+  size_t hosts = 262'144;      // the hour's hosts, with their ids and first and last minute
+  size_t sightings = 65'536;   // host names and MACs, with their first and last sighting
+};
+
 class Writer final : public TrafficSink {
  public:
-  // Takes over the connection; `queue_depth` batches may wait for the writer thread.
-  static Result<std::unique_ptr<Writer>> open(std::unique_ptr<Database> db, size_t queue_depth = 8);
+  // Takes over the connection.
+  static Result<std::unique_ptr<Writer>> open(std::unique_ptr<Database> db, WriterLimits limits = {});
   ~Writer() override;
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
