@@ -374,6 +374,12 @@ void Writer::loop() {
     s_->not_full.notify_one();
     Status st = s_->failure.ok() ? s_->store(batch) : Status{};
     batch.clear();
+    // A spare keeps the room every batch needs, for flows. Host rows, names and MACs come
+    // once a minute, a minute's worth in one batch: kept in every spare, they held the
+    // memory of several minutes.
+    batch.hosts.shrink_to_fit();
+    batch.names.shrink_to_fit();
+    batch.macs.shrink_to_fit();
     lock.lock();
     if (s_->spares.size() < 2) s_->spares.push_back(std::move(batch));
     if (!st.ok() && s_->failure.ok()) s_->failure = st;
