@@ -12,6 +12,8 @@
 #include "netledger/storage/queries.hpp"
 #include "netledger/storage/snmp_store.hpp"
 #include "netledger/storage/writer.hpp"
+#include "support/random_counts.hpp"
+#include "support/sql_number.hpp"
 #include "support/temp_dir.hpp"
 
 namespace netledger::storage {
@@ -87,16 +89,6 @@ std::vector<uint64_t> fill(const std::string& path) {
   }
   write_run(path, std::move(batches));
   return per_day;
-}
-
-// Rows counted by `sql` (one number).
-int64_t count_of(const Database& db, const std::string& sql) {
-  sqlite3_stmt* st = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
-  EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
-  const int64_t n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return n;
 }
 
 }  // namespace
@@ -192,11 +184,7 @@ TEST(Rollups, EachHourRowIsTheSumOfItsMinutesInWhateverOrderHostsCame) {
         h.host =
             *IpAddr::parse("198.51." + std::to_string(100 + rng() % 12) + "." + std::to_string(rng() % 250));
         h.ip_proto = (rng() % 2) != 0 ? 6 : 17;
-        h.packets_sent = rng() % 50;
-        h.bytes_sent = rng() % 100000;
-        h.packets_received = rng() % 50;
-        h.bytes_received = rng() % 100000;
-        h.flows = rng() % 3;
+        test::random_counts(h, rng);
         b.hosts.push_back(h);
       }
       b.protocols.push_back(ProtocolBucket{kStart + static_cast<int64_t>(rng() % 180) * 60, 6, 1, 100, 1});
@@ -210,14 +198,14 @@ TEST(Rollups, EachHourRowIsTheSumOfItsMinutesInWhateverOrderHostsCame) {
       "SELECT bucket - bucket % 3600, host_id, ip_proto, app_id, sum(packets_sent), sum(bytes_sent), "
       "sum(packets_received), sum(bytes_received), sum(flows) FROM host_traffic_minute GROUP BY 1, 2, 3, 4";
   const std::string hours = "SELECT * FROM host_traffic_hour";
-  ASSERT_GT(count_of(**db, "SELECT count(*) FROM host_traffic_hour"), 5000);
-  ASSERT_GT(count_of(**db, "SELECT count(*) FROM hosts"), 2500);
-  EXPECT_EQ(count_of(**db, "SELECT count(*) FROM (" + from_minutes + " EXCEPT " + hours + ")"), 0);
-  EXPECT_EQ(count_of(**db, "SELECT count(*) FROM (" + hours + " EXCEPT " + from_minutes + ")"), 0);
-  EXPECT_EQ(count_of(**db,
-                     "SELECT count(*) FROM (SELECT bucket - bucket % 3600, ip_proto, sum(packets), "
-                     "sum(bytes), sum(flows) FROM protocol_traffic_minute GROUP BY 1, 2 EXCEPT "
-                     "SELECT * FROM protocol_traffic_hour)"),
+  ASSERT_GT(test::sql_number(**db, "SELECT count(*) FROM host_traffic_hour"), 5000);
+  ASSERT_GT(test::sql_number(**db, "SELECT count(*) FROM hosts"), 2500);
+  EXPECT_EQ(test::sql_number(**db, "SELECT count(*) FROM (" + from_minutes + " EXCEPT " + hours + ")"), 0);
+  EXPECT_EQ(test::sql_number(**db, "SELECT count(*) FROM (" + hours + " EXCEPT " + from_minutes + ")"), 0);
+  EXPECT_EQ(test::sql_number(**db,
+                             "SELECT count(*) FROM (SELECT bucket - bucket % 3600, ip_proto, sum(packets), "
+                             "sum(bytes), sum(flows) FROM protocol_traffic_minute GROUP BY 1, 2 EXCEPT "
+                             "SELECT * FROM protocol_traffic_hour)"),
             0);
 }
 

@@ -9,6 +9,8 @@
 
 #include "netledger/storage/database.hpp"
 #include "netledger/storage/writer.hpp"
+#include "support/random_counts.hpp"
+#include "support/sql_number.hpp"
 #include "support/temp_dir.hpp"
 
 namespace netledger::storage {
@@ -35,11 +37,7 @@ std::vector<TrafficBatch> traffic() {
       h.bucket_s = kStart + (minute + static_cast<int64_t>(rng() % 9)) * 60;
       h.host = address(static_cast<uint64_t>(batch) * 2 + rng() % 40);
       h.ip_proto = (rng() % 3) != 0 ? 6 : 17;
-      h.packets_sent = rng() % 40;
-      h.bytes_sent = rng() % 90000;
-      h.packets_received = rng() % 40;
-      h.bytes_received = rng() % 90000;
-      h.flows = rng() % 4;
+      test::random_counts(h, rng);
       b.hosts.push_back(h);
     }
     for (int row = 0; row < 8; ++row) {
@@ -102,18 +100,6 @@ std::string content(const std::string& path) {
   return out;
 }
 
-int64_t count(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK);
-  EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
-  const int64_t n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return n;
-}
-
 }  // namespace
 
 TEST(WriterLimits, AWriterThatWritesItsHourEarlyStoresWhatOneThatWaitsStores) {
@@ -124,13 +110,18 @@ TEST(WriterLimits, AWriterThatWritesItsHourEarlyStoresWhatOneThatWaitsStores) {
   const WriterLimits small{.queue_depth = 2, .hour_sums = 40, .hosts = 30, .sightings = 20};
   write(early, small);
   // The hours hold more than the small limits, so the small writer wrote early in them.
-  EXPECT_GE(count(waits,
-                  "SELECT count(*) FROM (SELECT bucket FROM host_traffic_hour GROUP BY bucket "
-                  "HAVING count(*) > 40)"),
-            3);
-  EXPECT_GT(count(waits, "SELECT count(*) FROM hosts"), static_cast<int64_t>(small.hosts));
-  EXPECT_GT(count(waits, "SELECT (SELECT count(*) FROM host_names) + (SELECT count(*) FROM host_macs)"),
-            static_cast<int64_t>(small.sightings));
+  {
+    auto db = Database::open(waits, OpenMode::kReadOnly);
+    ASSERT_TRUE(db.ok());
+    EXPECT_GE(test::sql_number(**db,
+                               "SELECT count(*) FROM (SELECT bucket FROM host_traffic_hour "
+                               "GROUP BY bucket HAVING count(*) > 40)"),
+              3);
+    EXPECT_GT(test::sql_number(**db, "SELECT count(*) FROM hosts"), static_cast<int64_t>(small.hosts));
+    EXPECT_GT(
+        test::sql_number(**db, "SELECT (SELECT count(*) FROM host_names) + (SELECT count(*) FROM host_macs)"),
+        static_cast<int64_t>(small.sightings));
+  }
   const std::string expected = content(waits);
   EXPECT_GT(expected.size(), 10'000U);
   EXPECT_EQ(content(early), expected);
