@@ -116,14 +116,14 @@ Status upsert_hosts(Database& db, const std::string& res, size_t n, NextRow&& ne
   return {};
 }
 
-Status upsert_protocols(Database& db, const std::string& res, const std::vector<const Row*>& rows) {
+Status upsert_protocols(Database& db, const std::string& res, const std::vector<Row>& rows) {
   auto proto = BulkRows::prepare(
       db, "INSERT INTO protocol_traffic_" + res + "(bucket, ip_proto, packets, bytes, flows)", 5,
       "ON CONFLICT DO UPDATE SET packets = packets + excluded.packets, "
       "bytes = bytes + excluded.bytes, flows = flows + excluded.flows");
   if (!proto.ok()) return proto.error();
   const int rc = proto->run(rows.size(), [&](BulkRows::Row& b, size_t i) {
-    const auto& [k, v] = *rows[i];
+    const auto& [k, v] = rows[i];
     b.bind(1, k.bucket)
         .bind(2, int{k.ip_proto})
         .bind(3, v.packets_sent)
@@ -137,9 +137,15 @@ Status upsert_protocols(Database& db, const std::string& res, const std::vector<
 // Upserts rows sorted by key: protocol rows (host -1) to the protocol table, the rest to
 // the host table.
 Status upsert(Database& db, const std::string& res, const std::vector<Row>& rows) {
-  std::vector<const Row*> protocols;
+  std::vector<Row> protocols;
   std::vector<const Row*> hosts;
-  for (const Row& r : rows) (r.first.host_id < 0 ? protocols : hosts).push_back(&r);
+  for (const Row& r : rows) {
+    if (r.first.host_id < 0) {
+      protocols.push_back(r);
+    } else {
+      hosts.push_back(&r);
+    }
+  }
   if (Status s = upsert_protocols(db, res, protocols); !s.ok()) return s;
   size_t i = 0;
   return upsert_hosts(db, res, hosts.size(), [&]() -> const Row& { return *hosts[i++]; });
@@ -177,12 +183,10 @@ Status HourSums::write(Database& db) {
   std::vector<Row> protocols;
   for (uint32_t e = 0; e < protocols_.size(); ++e) protocols.push_back(protocols_.at(e));
   std::sort(protocols.begin(), protocols.end(), row_less);
-  std::vector<const Row*> protocol_rows;
   for (const Row& r : protocols) {
-    protocol_rows.push_back(&r);
     if (r.first.bucket < *folded) late.push_back(r);
   }
-  Status s = upsert_protocols(db, "hour", protocol_rows);
+  Status s = upsert_protocols(db, "hour", protocols);
   if (s.ok()) {
     RunMerger runs(hosts_, run_starts_);  // keys are unique: nothing to sum
     s = upsert_hosts(db, "hour", hosts_.size(), [&]() -> const Row& {

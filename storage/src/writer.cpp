@@ -251,7 +251,9 @@ struct Writer::State {
     if (!roll && !seen && !sighted) return {};
     Transaction tx(*db);
     if (!tx.began()) return db->error("BEGIN", ErrorCode::kIo);
-    if (Status s = roll ? store_rollups() : sightings->flush(*db); !s.ok()) return s;
+    if (roll || sighted) {  // the rollups take the sightings with them
+      if (Status s = roll ? store_rollups() : sightings->flush(*db); !s.ok()) return s;
+    }
     if (seen) {
       if (Status s = store_seen(); !s.ok()) return s;
     }
