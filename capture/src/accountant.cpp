@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "netledger/capture/names.hpp"
+#include "netledger/core/time_format.hpp"
 
 namespace netledger::capture {
 
@@ -16,10 +17,6 @@ constexpr uint8_t kFin = 0x01;
 constexpr uint8_t kSyn = 0x02;
 constexpr uint8_t kRst = 0x04;
 constexpr uint8_t kAck = 0x10;
-
-int64_t floor_div(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
-}
 
 }  // namespace
 

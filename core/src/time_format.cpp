@@ -58,13 +58,9 @@ Result<int64_t> parse_time(std::string_view text, int64_t now_s) {
   return bad_time(text);
 }
 
-namespace {
-
-int64_t floor_div(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+int64_t minute_start(int64_t epoch_s) {
+  return floor_div(epoch_s, 60) * 60;
 }
-
-}  // namespace
 
 int64_t hour_start(int64_t epoch_s) {
   return floor_div(epoch_s, 3600) * 3600;

@@ -135,14 +135,13 @@ Result<std::vector<ProtocolRow>> query_protocols(const Database& db, TimeRange r
 Result<std::vector<FlowRow>> query_flows(const Database& db, TimeRange range, size_t limit) {
   // The range is in seconds, flow times in microseconds; clamp so the product cannot overflow.
   constexpr const char* kSql =
-      "SELECT run_id, ip_proto, client, client_port, server, server_port, vlan, outer_vlan, tunnel, "
-      "first_us, "
-      "last_us, packets_c2s, bytes_c2s, packets_s2c, bytes_s2c, end_reason, guessed, "
+      "SELECT run_id, ip_proto, c.address, client_port, s.address, server_port, vlan, outer_vlan, tunnel, "
+      "first_us, last_us, packets_c2s, bytes_c2s, packets_s2c, bytes_s2c, end_reason, guessed, "
       "(SELECT name FROM labels WHERE id = ndpi_id), (SELECT name FROM labels WHERE id = app_id), "
       "(SELECT name FROM labels WHERE id = master_id), (SELECT name FROM labels WHERE id = category_id) "
-      "FROM flows WHERE last_us >= max(?1, -9223372036854) * 1000000 AND first_us < min(?2, 9223372036854) * "
-      "1000000 "
-      "ORDER BY bytes_c2s + bytes_s2c DESC, first_us, id LIMIT ?3";
+      "FROM flows f JOIN hosts c ON c.id = f.client_id JOIN hosts s ON s.id = f.server_id "
+      "WHERE last_us >= max(?1, -9223372036854) * 1000000 AND first_us < min(?2, 9223372036854) * 1000000 "
+      "ORDER BY bytes_c2s + bytes_s2c DESC, first_us, f.id LIMIT ?3";
   return collect<FlowRow>(db, kSql, range, limit, [](Statement& s, FlowRow& r) {
     FlowRecord& f = r.flow;
     r.run_id = s.int_at(0);
@@ -245,19 +244,19 @@ Result<HostDetail> query_host(const Database& db, const std::string& address, Ti
   }
   auto peers = Statement::prepare(
       db,
-      "WITH mine AS (SELECT CASE WHEN client = ?5 THEN server ELSE client END AS peer, "
-      "CASE WHEN client = ?5 THEN bytes_c2s ELSE bytes_s2c END AS sent, "
-      "CASE WHEN client = ?5 THEN bytes_s2c ELSE bytes_c2s END AS received, app_id FROM flows "
-      "WHERE (client = ?5 OR server = ?5) AND ?4 = ?4 "
+      "WITH mine AS (SELECT CASE WHEN client_id = ?4 THEN server_id ELSE client_id END AS peer, "
+      "CASE WHEN client_id = ?4 THEN bytes_c2s ELSE bytes_s2c END AS sent, "
+      "CASE WHEN client_id = ?4 THEN bytes_s2c ELSE bytes_c2s END AS received, app_id FROM flows "
+      "WHERE (client_id = ?4 OR server_id = ?4) "
       "AND last_us >= max(?1, -9223372036854) * 1000000 AND first_us < min(?2, 9223372036854) * 1000000) "
-      "SELECT peer, count(*), sum(sent), sum(received), "
+      "SELECT h.address, count(*), sum(sent), sum(received), "
       "(SELECT group_concat(name, ' ') FROM (SELECT DISTINCT l.name FROM mine m2 JOIN labels l ON l.id = "
       "m2.app_id "
       "WHERE m2.peer = mine.peer ORDER BY l.name)) "
-      "FROM mine GROUP BY peer ORDER BY sum(sent) + sum(received) DESC, peer LIMIT ?3");
+      "FROM mine JOIN hosts h ON h.id = mine.peer GROUP BY peer "
+      "ORDER BY sum(sent) + sum(received) DESC, h.address LIMIT ?3");
   if (!peers.ok()) return peers.error();
   bind_all(*peers);
-  peers->bind(5, addr);
   while (peers->step() == SQLITE_ROW) {
     d.peers.push_back(HostDetail::Peer{peers->text_at(0), static_cast<uint64_t>(peers->int_at(1)),
                                        static_cast<uint64_t>(peers->int_at(2)),

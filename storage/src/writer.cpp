@@ -39,7 +39,8 @@ constexpr const char* kUpsertProtocol =
     "ON CONFLICT DO UPDATE SET packets = packets + excluded.packets, bytes = bytes + excluded.bytes, "
     "flows = flows + excluded.flows";
 constexpr const char* kFlowsInto =
-    "INSERT INTO flows(run_id, ip_proto, client, client_port, server, server_port, vlan, outer_vlan, tunnel, "
+    "INSERT INTO flows(run_id, ip_proto, client_id, client_port, server_id, server_port, vlan, outer_vlan, "
+    "tunnel, "
     "first_us, last_us, packets_c2s, bytes_c2s, packets_s2c, bytes_s2c, end_reason, ndpi_id, app_id, "
     "master_id, category_id, guessed)";
 constexpr const char* kUpsertLabel =
@@ -111,9 +112,12 @@ struct Writer::State {
   Status failure;
 
   // The cache entry of each host, name and MAC row of the batch being stored, in that
-  // order (resolve_hosts fills it).
+  // order, then of each flow's client and server (resolve_hosts fills it).
   std::vector<uint32_t> batch_hosts;
   int64_t id_of_row(size_t row) const { return hosts.at(batch_hosts[row]).second.id; }
+  int64_t id_of_flow_end(const TrafficBatch& b, size_t flow, int side) const {
+    return id_of_row(b.hosts.size() + b.names.size() + b.macs.size() + 2 * flow + static_cast<size_t>(side));
+  }
 
   std::vector<uint32_t> fresh_hosts;  // entries new to the cache, reused by every batch
   std::vector<std::string> fresh_text;
@@ -125,18 +129,27 @@ struct Writer::State {
   Status resolve_hosts(const TrafficBatch& b) {
     fresh_hosts.clear();
     batch_hosts.clear();
-    auto note = [&](const IpAddr& a, int64_t bucket_s) {
-      auto [entry, added] = hosts.try_emplace(a, Seen{0, SeenTimes{bucket_s, bucket_s, false}});
+    auto note = [&](const IpAddr& a, int64_t first_s, int64_t last_s) {
+      auto [entry, added] = hosts.try_emplace(a, Seen{0, SeenTimes{first_s, last_s, false}});
       batch_hosts.push_back(entry);
       if (added) {
         fresh_hosts.push_back(entry);
       } else {
-        hosts.at(entry).second.times.see(bucket_s);
+        hosts.at(entry).second.times.see(first_s);
+        hosts.at(entry).second.times.see(last_s);
       }
     };
-    for (const HostBucket& h : b.hosts) note(h.host, h.bucket_s);
-    for (const HostName& n : b.names) note(n.host, n.seen_s - n.seen_s % 60);
-    for (const HostMac& m : b.macs) note(m.host, m.seen_s - m.seen_s % 60);
+    for (const HostBucket& h : b.hosts) note(h.host, h.bucket_s, h.bucket_s);
+    for (const HostName& n : b.names) note(n.host, minute_start(n.seen_s), minute_start(n.seen_s));
+    for (const HostMac& m : b.macs) note(m.host, minute_start(m.seen_s), minute_start(m.seen_s));
+    // A flow's ends were charged for its packets in the minutes it spans, so these times
+    // move nothing that the host rows do not; the ids are what the flow row needs.
+    for (const FlowRecord& f : b.flows) {
+      const int64_t first_s = floor_div(f.first_us, 60'000'000) * 60;
+      const int64_t last_s = floor_div(f.last_us, 60'000'000) * 60;
+      note(f.client, first_s, last_s);
+      note(f.server, first_s, last_s);
+    }
     if (fresh_hosts.empty()) return {};
     // In address order (by bytes: sorting the text cost more than the locality it gave).
     std::sort(fresh_hosts.begin(), fresh_hosts.end(),
@@ -226,7 +239,6 @@ struct Writer::State {
     const HostBucket* bucket;
   };
   std::vector<MinuteRow> order;  // reused by every batch
-  std::array<std::array<char, IpAddr::kTextSize>, 2 * BulkRows::kRows> address_text;
 
   // Each batch is a transaction of its own, and so are the rollups written after it: a
   // batch that fails is rolled back whole and the ones before it stay. (In WAL mode with
@@ -295,20 +307,10 @@ struct Writer::State {
       rollups.add(p);
       if (st.step() != SQLITE_DONE) return db->error("upsert protocol_traffic_minute", ErrorCode::kIo);
     }
-    // Addresses are written as text into buffers that last until their statement has run
-    // (BulkRows binds at most kRows rows before it runs one): SQLite then takes them
-    // without a copy of its own.
     rc = insert_flow.run(b.flows.size(), [&](BulkRows::Row& r, size_t i) {
       const FlowRecord& f = b.flows[i];
-      auto text = [&](const IpAddr& a, size_t side) {
-        char* buf = address_text[(i % BulkRows::kRows) * 2 + side].data();
-        return std::string_view(buf, a.format(buf));
-      };
-      r.bind(1, run_id)
-          .bind(2, int{f.ip_proto})
-          .bind_static(3, text(f.client, 0))
-          .bind(4, int{f.client_port});
-      r.bind_static(5, text(f.server, 1))
+      r.bind(1, run_id).bind(2, int{f.ip_proto}).bind(3, id_of_flow_end(b, i, 0)).bind(4, int{f.client_port});
+      r.bind(5, id_of_flow_end(b, i, 1))
           .bind(6, int{f.server_port})
           .bind(7, int{f.vlan})
           .bind(8, int{f.outer_vlan});

@@ -12,6 +12,7 @@
 #include "netledger/storage/queries.hpp"
 #include "netledger/storage/snmp_store.hpp"
 #include "netledger/storage/writer.hpp"
+#include "support/older_schema.hpp"
 #include "support/random_counts.hpp"
 #include "support/sql_number.hpp"
 #include "support/temp_dir.hpp"
@@ -216,9 +217,10 @@ TEST(Rollups, AFileFromSchema4KeepsItsTotalsWhenUpgraded) {
   const uint64_t all = per_day[0] + per_day[1] + per_day[2];
   {
     // Schema 4 added every hour to its day and month at once: fold the open day by hand,
-    // and take away what schema 5 added.
+    // and take away what schemas 5 and 6 added.
     auto db = Database::open(path, OpenMode::kReadWrite);
     ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->exec(test::kFlowsAsSchema5).ok());
     ASSERT_TRUE(
         (*db)
             ->exec("INSERT INTO host_traffic_day SELECT bucket - bucket % 86400, host_id, ip_proto, app_id, "

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include "netledger/storage/database.hpp"
 #include "netledger/storage/queries.hpp"
 #include "netledger/storage/writer.hpp"
+#include "support/older_schema.hpp"
 #include "support/temp_dir.hpp"
 
 namespace netledger::storage {
@@ -175,8 +177,8 @@ TEST(Writer, EveryRowOfALargeBatchIsStoredWithItsOwnValues) {
   EXPECT_EQ(rows(path,
                  "SELECT count(*), sum(client = '10.0.2.' || (client_port - 40000) AND "
                  "packets_c2s = client_port - 40000 AND bytes_c2s = 100 * packets_c2s AND "
-                 "first_us = 1000 * packets_c2s AND last_us = first_us + 7 AND server_port = 443) "
-                 "FROM flows"),
+                 "first_us = 1000 * packets_c2s AND last_us = first_us + 7 AND server = '10.0.3.1' AND "
+                 "server_port = 443) FROM v_flows"),
             std::to_string(kFlows) + " " + std::to_string(kFlows) + " |");
 }
 
@@ -219,6 +221,54 @@ TEST(Writer, AHostSeenInSeveralHoursIsOneRowWithItsFirstAndLastMinute) {
             "10.0.0.1 120 7800 |10.0.0.2 3720 3720 |");
 }
 
+// A flow's ends are host ids. The host may be new in the flow's batch, known from an
+// earlier batch, in the file but no longer in the writer's cache (it starts afresh each
+// hour), or not in any host row at all; each flow must point at its own addresses, and the
+// hosts' first and last minutes must stay those of their host rows.
+TEST(Writer, EachFlowPointsAtItsOwnHostsWhereverTheirIdsComeFrom) {
+  test::TempDir dir;
+  const std::string path = dir.file("f.db");
+  auto flow = [](const char* client, const char* server, int64_t first_s, int64_t last_s, uint16_t port) {
+    FlowRecord r;
+    r.client = *IpAddr::parse(client);
+    r.server = *IpAddr::parse(server);
+    r.ip_proto = 6;
+    r.client_port = port;
+    r.first_us = first_s * 1'000'000;
+    r.last_us = last_s * 1'000'000 + 999'999;
+    return r;
+  };
+  {
+    WriterRun run(path);
+    TrafficBatch first;  // hour 0
+    first.hosts = {host(60, "10.0.0.1", 100, 0), host(60, "10.0.0.2", 0, 100), host(120, "10.0.0.1", 1, 0),
+                   host(120, "10.0.0.2", 0, 1)};
+    first.flows = {flow("10.0.0.1", "10.0.0.2", 61, 125, 1)};  // both new in this batch
+    ASSERT_TRUE(run.writer->consume(std::move(first)).ok());
+    TrafficBatch second;  // both cached from the first batch, and one new host
+    second.hosts = {host(180, "10.0.0.3", 5, 0), host(180, "10.0.0.1", 0, 5)};
+    second.flows = {flow("10.0.0.2", "10.0.0.1", 60, 60, 2), flow("10.0.0.3", "10.0.0.1", 180, 180, 3)};
+    ASSERT_TRUE(run.writer->consume(std::move(second)).ok());
+    TrafficBatch next_hour;  // a new hour: the cache is empty, the hosts are in the file
+    next_hour.hosts = {host(3600, "10.0.0.9", 7, 0), host(3660, "10.0.0.9", 7, 0)};
+    next_hour.flows = {flow("10.0.0.1", "10.0.0.3", 180, 180, 4),
+                       flow("2001:db8::1", "10.0.0.9", 3601, 3665, 5)};
+    ASSERT_TRUE(run.writer->consume(std::move(next_hour)).ok());
+    ASSERT_TRUE(run.end().ok());
+  }
+  EXPECT_EQ(rows(path, "SELECT client_port, client, server FROM v_flows ORDER BY client_port"),
+            "1 10.0.0.1 10.0.0.2 |2 10.0.0.2 10.0.0.1 |3 10.0.0.3 10.0.0.1 |4 10.0.0.1 10.0.0.3 |"
+            "5 2001:db8::1 10.0.0.9 |");
+  // 2001:db8::1 has no host row: it is a host seen in its flow's minutes.
+  EXPECT_EQ(
+      rows(path, "SELECT address, first_seen, last_seen FROM hosts ORDER BY address"),
+      "10.0.0.1 60 180 |10.0.0.2 60 120 |10.0.0.3 180 180 |10.0.0.9 3600 3660 |2001:db8::1 3600 3660 |");
+  EXPECT_EQ(rows(path,
+                 "SELECT count(*) FROM flows WHERE typeof(client_id) = 'integer' AND typeof(server_id) = "
+                 "'integer'"),
+            "5 |");
+}
+
 TEST(Writer, ABatchThatFailsIsRolledBackWholeAndTheOnesBeforeItAreKept) {
   test::TempDir dir;
   const std::string path = dir.file("f.db");
@@ -247,7 +297,7 @@ TEST(Writer, ABatchThatFailsIsRolledBackWholeAndTheOnesBeforeItAreKept) {
   EXPECT_NE(s.error().message.find("refused by test"), std::string::npos) << s.error().message;
   run.reset();
   EXPECT_EQ(rows(path, "SELECT bucket, count(*) FROM host_traffic_minute GROUP BY bucket"), "0 1 |");
-  EXPECT_EQ(rows(path, "SELECT client, client_port FROM flows"), "10.0.0.1 80 |");
+  EXPECT_EQ(rows(path, "SELECT client, client_port FROM v_flows"), "10.0.0.1 80 |");
   EXPECT_EQ(rows(path, "SELECT status FROM capture_runs"), "failed |");
 }
 
@@ -366,6 +416,53 @@ TEST(Database, RefusesASchemaNewerThanThisBuild) {
     EXPECT_EQ(db.error().code, ErrorCode::kUnsupported);
     EXPECT_NE(db.error().message.find("newer netledger (schema version 99"), std::string::npos);
   }
+}
+
+// Version 6 stores a flow's ends as host ids. A file written before it keeps every flow
+// with the same addresses and values, and an address that was in no host row becomes a
+// host seen in its flows' minutes.
+TEST(Database, UpgradingToHostIdsKeepsEveryFlowAsItWas) {
+  test::TempDir dir;
+  const std::string path = dir.file("v5.db");
+  {
+    WriterRun run(path);
+    TrafficBatch b;
+    b.hosts = {host(60, "10.0.0.1", 100, 0), host(60, "10.0.0.2", 0, 100), host(60, "2001:db8::2", 1, 1)};
+    for (int i = 0; i < 40; ++i) {
+      FlowRecord r;
+      r.client = *IpAddr::parse(i % 3 == 0 ? "2001:db8::2" : "10.0.0.1");
+      r.server = *IpAddr::parse("10.0.0.2");
+      r.ip_proto = static_cast<uint8_t>(i % 2 == 0 ? 6 : 17);
+      r.client_port = static_cast<uint16_t>(1000 + i);
+      r.server_port = static_cast<uint16_t>(i);
+      r.vlan = static_cast<uint16_t>(i % 5);
+      r.first_us = 60'000'000 + i;
+      r.last_us = 61'000'000 + 3 * i;
+      r.packets_c2s = static_cast<uint64_t>(i);
+      r.bytes_s2c = static_cast<uint64_t>(7 * i);
+      r.end = i % 2 == 0 ? FlowEnd::kIdle : FlowEnd::kClosed;
+      b.flows.push_back(r);
+    }
+    ASSERT_TRUE(run.writer->consume(std::move(b)).ok());
+    ASSERT_TRUE(run.end().ok());
+  }
+  // The file as version 5 had it: addresses as text in the flows table, no v_flows. One
+  // flow more, between two addresses no host row has.
+  set_pragmas(path, test::kFlowsAsSchema5);
+  set_pragmas(path,
+              "INSERT INTO flows VALUES (100, 1, 6, '192.0.2.9', 5, '192.0.2.10', 6, 0, 0, 0, 125000000, "
+              "250000000, 1, 2, 3, 4, 'idle', 0, 0, 0, 0, 0);");
+  const char* kAll = "SELECT * FROM flows ORDER BY id";
+  const std::string before = rows(path, kAll);
+  ASSERT_EQ(std::count(before.begin(), before.end(), '|'), 41);
+  ASSERT_NE(before.find("2001:db8::2"), std::string::npos);
+  ASSERT_TRUE(Database::open(path, OpenMode::kReadWrite).ok());  // upgrades
+  EXPECT_EQ(rows(path, "SELECT * FROM v_flows ORDER BY id"), before);
+  EXPECT_EQ(
+      rows(path, "SELECT address, first_seen, last_seen FROM hosts WHERE address LIKE '192.%' ORDER BY 1"),
+      "192.0.2.10 120 240 |192.0.2.9 120 240 |");
+  EXPECT_EQ(rows(path, "SELECT count(*) FROM pragma_table_info('flows') WHERE name IN ('client', 'server')"),
+            "0 |");
 }
 
 TEST(Database, ReportsNeedAnExistingFile) {

@@ -17,7 +17,13 @@ std::string format_utc(int64_t epoch_s);
 // relative to `now_s` ("90s", "30m", "24h", "7d", "2w"). All UTC.
 Result<int64_t> parse_time(std::string_view text, int64_t now_s);
 
-// Start of the UTC hour, day and calendar month holding `epoch_s`.
+// a / b rounded down (toward negative infinity), as times before 1970 need.
+constexpr int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
+
+// Start of the UTC minute, hour, day and calendar month holding `epoch_s`.
+int64_t minute_start(int64_t epoch_s);
 int64_t hour_start(int64_t epoch_s);
 int64_t day_start(int64_t epoch_s);
 int64_t month_start(int64_t epoch_s);

@@ -12,7 +12,7 @@ struct sqlite3;
 
 namespace netledger::storage {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 inline constexpr int kApplicationId = 0x4E4C4447;  // "NLDG"
 
 enum class OpenMode {
