@@ -53,15 +53,41 @@ Result<TimeRange> bounded(const Database& db, TimeRange range, const std::string
   return r;
 }
 
+// An open end of a timeline of one host: where that host was first or last seen, so the
+// timeline spans its own minutes and not those of every host in the file.
+Result<TimeRange> host_span(const Database& db, const std::string& host, TimeRange range) {
+  if (range.since_s != INT64_MIN && range.until_s != INT64_MAX) return range;
+  auto ip = IpAddr::parse(host);
+  if (!ip) return range;  // refused with its message where the host is matched
+  auto st = Statement::prepare(db, "SELECT first_seen, last_seen FROM hosts WHERE address = ?1");
+  if (!st.ok()) return st.error();
+  st->bind(1, ip->to_string());
+  if (st->step() != SQLITE_ROW) return range;
+  if (range.since_s == INT64_MIN) range.since_s = st->int_at(0);
+  if (range.until_s == INT64_MAX) range.until_s = st->int_at(1) + 60;
+  return range;
+}
+
 }  // namespace
 
 Result<Timeline> query_timeline(const Database& db, TimeRange range, int64_t step_s, SeriesBy by,
                                 const Filter& filter, size_t top_series) {
   Timeline tl;
+  const bool interfaces = by == SeriesBy::kInterface;
+  const bool open_since = range.since_s == INT64_MIN;
+  if (!filter.host.empty() && !interfaces) {
+    auto span = host_span(db, filter.host, range);
+    if (!span.ok()) return span.error();
+    range = *span;
+  }
   auto res = covering_resolution(db, range.since_s);
   if (!res.ok()) return res.error();
   tl.resolution = *res;
-  const bool interfaces = by == SeriesBy::kInterface;
+  // A start taken from the host's first minute goes back to the bucket that holds it.
+  if (open_since && range.since_s != INT64_MIN) {
+    range.since_s = *res == Resolution::kMonth ? month_start(range.since_s)
+                                               : floor_to(range.since_s, resolution_seconds(*res));
+  }
   std::string table;
   std::string base;  // host_traffic or protocol_traffic; empty for interfaces
   std::string time_col = "bucket";

@@ -302,4 +302,68 @@ TEST(Percentile95, PerDirectionFromStoredRates) {
   EXPECT_EQ(x.speed_bps, 100'000'000);
 }
 
+// A timeline of one host with no --since or --until spans that host's own minutes, not
+// every host's: one host seen for a few minutes in a file that holds years would
+// otherwise print an hour row for each of those years. Where minutes are pruned and hours
+// answer, the hour that holds the host's first minute is in.
+TEST(Timeline, OneHostsOpenTimelineSpansItsOwnTime) {
+  test::TempDir dir;
+  const std::string path = dir.file("t.db");
+  const int64_t brief = kStart + 22 * 3600 + 13 * 60;  // 22:13, two minutes long
+  const int64_t years_later = kStart + 3 * 365 * 86400;
+  std::vector<TrafficBatch> batches(3);
+  auto bucket = [](int64_t at, const char* addr, uint64_t bytes) {
+    HostBucket h;
+    h.bucket_s = at;
+    h.host = *IpAddr::parse(addr);
+    h.ip_proto = 6;
+    h.bytes_sent = bytes;
+    h.packets_sent = 1;
+    return h;
+  };
+  batches[0].hosts = {bucket(brief, "192.0.2.7", 1000), bucket(brief, "192.0.2.8", 1)};
+  batches[1].hosts = {bucket(brief + 120, "192.0.2.7", 234)};
+  batches[2].hosts = {bucket(years_later, "192.0.2.8", 5)};
+  write_run(path, std::move(batches));
+  auto db = Database::open(path, OpenMode::kReadWrite);
+  ASSERT_TRUE(db.ok());
+  auto total = [](const Timeline& tl) {
+    double sum = 0;
+    for (const Series& s : tl.series)
+      for (double v : s.values) sum += v;
+    return sum;
+  };
+  Filter host;
+  host.host = "192.0.2.7";
+  auto tl = query_timeline(**db, TimeRange{}, 3600, SeriesBy::kTotal, host, 6);
+  ASSERT_TRUE(tl.ok()) << tl.error().message;
+  EXPECT_EQ(tl->starts, std::vector<int64_t>{kStart + 22 * 3600});
+  EXPECT_EQ(total(*tl), 1234);
+  auto minutes = query_timeline(**db, TimeRange{}, 60, SeriesBy::kTotal, host, 6);
+  ASSERT_TRUE(minutes.ok());
+  EXPECT_EQ(minutes->starts.size(), 3U);  // 22:13, 22:14, 22:15
+  EXPECT_EQ(minutes->starts.front(), brief);
+  // A closed range is the range asked for.
+  auto asked = query_timeline(**db, TimeRange{kStart, kStart + 86400}, 3600, SeriesBy::kTotal, host, 6);
+  ASSERT_TRUE(asked.ok());
+  EXPECT_EQ(asked->starts.size(), 24U);
+  // The other host's open timeline still spans its years.
+  Filter other;
+  other.host = "192.0.2.8";
+  auto spread = query_timeline(**db, TimeRange{}, 86400, SeriesBy::kTotal, other, 6);
+  ASSERT_TRUE(spread.ok());
+  EXPECT_EQ(total(*spread), 6);
+  EXPECT_GT(spread->starts.size(), 1000U);
+
+  PruneOptions po;
+  po.now_s = years_later;
+  po.keep = {{"minute", 3600}, {"hour", std::nullopt}};
+  ASSERT_TRUE(prune(**db, po).ok());
+  auto hours = query_timeline(**db, TimeRange{}, 60, SeriesBy::kTotal, host, 6);
+  ASSERT_TRUE(hours.ok());
+  EXPECT_EQ(hours->resolution, Resolution::kHour);
+  EXPECT_EQ(hours->starts, std::vector<int64_t>{kStart + 22 * 3600});
+  EXPECT_EQ(total(*hours), 1234);
+}
+
 }  // namespace netledger::storage
