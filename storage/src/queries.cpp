@@ -225,6 +225,7 @@ Result<HostDetail> query_host(const Database& db, const std::string& address, Ti
           .c_str());
   if (!proto.ok()) return proto.error();
   bind_all(*proto);
+  proto->bind(3, int64_t{-1});  // the totals take every row; the list only the top ones
   while (proto->step() == SQLITE_ROW) {
     HostDetail::Protocol p;
     p.l4 = ip_proto_name(static_cast<uint8_t>(proto->int_at(0)));
@@ -240,7 +241,7 @@ Result<HostDetail> query_host(const Database& db, const std::string& address, Ti
     t.packets_received += p.packets_received;
     t.bytes_received += p.bytes_received;
     t.flows += p.flows;
-    d.protocols.push_back(std::move(p));
+    if (limit == 0 || d.protocols.size() < limit) d.protocols.push_back(std::move(p));
   }
   auto peers = Statement::prepare(
       db,

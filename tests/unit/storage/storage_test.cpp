@@ -387,6 +387,37 @@ TEST(Writer, ManyNamesSeenAgainEachKeepTheirOwnTimes) {
             std::to_string(kNames) + " " + std::to_string(kNames) + " |");
 }
 
+// `report host --top N` lists N protocols; the host's totals are of all its traffic.
+TEST(Queries, AHostsTotalsDoNotDependOnHowManyProtocolsAreListed) {
+  test::TempDir dir;
+  const std::string path = dir.file("q.db");
+  {
+    WriterRun run(path);
+    TrafficBatch b;
+    const uint8_t protos[] = {6, 17, 1, 58};
+    for (size_t i = 0; i < 4; ++i) {
+      HostBucket h = host(60, "10.0.0.1", 1000 * (i + 1), 10 * (i + 1));
+      h.ip_proto = protos[i];
+      b.hosts.push_back(h);
+    }
+    ASSERT_TRUE(run.writer->consume(std::move(b)).ok());
+    ASSERT_TRUE(run.end().ok());
+  }
+  auto db = Database::open(path, OpenMode::kReadOnly);
+  ASSERT_TRUE(db.ok());
+  auto top2 = query_host(**db, "10.0.0.1", {}, 2);
+  auto all = query_host(**db, "10.0.0.1", {}, 0);
+  ASSERT_TRUE(top2.ok() && all.ok());
+  ASSERT_EQ(top2->protocols.size(), 2U);
+  EXPECT_EQ(all->protocols.size(), 4U);
+  EXPECT_EQ(top2->protocols[0].bytes_sent, 4000U);  // the largest first
+  EXPECT_EQ(top2->totals.bytes_sent, 10000U);
+  EXPECT_EQ(top2->totals.bytes_received, 100U);
+  EXPECT_EQ(top2->totals.packets_sent, 4U);
+  EXPECT_EQ(top2->totals.flows, 4U);
+  EXPECT_EQ(all->totals.bytes_sent, 10000U);
+}
+
 TEST(Database, RefusesAFileThatIsNotSqlite) {
   test::TempDir dir;
   const std::string path = dir.file("notes.txt");
