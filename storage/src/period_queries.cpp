@@ -54,7 +54,8 @@ Result<TimeRange> bounded(const Database& db, TimeRange range, const std::string
 }
 
 // An open end of a timeline of one host: where that host was first or last seen, so the
-// timeline spans its own minutes and not those of every host in the file.
+// timeline spans its own minutes and not those of every host in the file (and nothing
+// when the file has no such host).
 Result<TimeRange> host_span(const Database& db, const std::string& host, TimeRange range) {
   if (range.since_s != INT64_MIN && range.until_s != INT64_MAX) return range;
   auto ip = IpAddr::parse(host);
@@ -62,7 +63,7 @@ Result<TimeRange> host_span(const Database& db, const std::string& host, TimeRan
   auto st = Statement::prepare(db, "SELECT first_seen, last_seen FROM hosts WHERE address = ?1");
   if (!st.ok()) return st.error();
   st->bind(1, ip->to_string());
-  if (st->step() != SQLITE_ROW) return range;
+  if (st->step() != SQLITE_ROW) return TimeRange{0, 0};  // no such host: nothing to show
   if (range.since_s == INT64_MIN) range.since_s = st->int_at(0);
   if (range.until_s == INT64_MAX) range.until_s = st->int_at(1) + 60;
   return range;

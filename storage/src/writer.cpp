@@ -4,7 +4,6 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <array>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -40,9 +39,8 @@ constexpr const char* kUpsertProtocol =
     "flows = flows + excluded.flows";
 constexpr const char* kFlowsInto =
     "INSERT INTO flows(run_id, ip_proto, client_id, client_port, server_id, server_port, vlan, outer_vlan, "
-    "tunnel, "
-    "first_us, last_us, packets_c2s, bytes_c2s, packets_s2c, bytes_s2c, end_reason, ndpi_id, app_id, "
-    "master_id, category_id, guessed)";
+    "tunnel, first_us, last_us, packets_c2s, bytes_c2s, packets_s2c, bytes_s2c, end_reason, ndpi_id, "
+    "app_id, master_id, category_id, guessed)";
 constexpr const char* kUpsertLabel =
     "INSERT INTO labels(name) VALUES(?1) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id";
 

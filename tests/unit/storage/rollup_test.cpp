@@ -343,6 +343,11 @@ TEST(Timeline, OneHostsOpenTimelineSpansItsOwnTime) {
   ASSERT_TRUE(minutes.ok());
   EXPECT_EQ(minutes->starts.size(), 3U);  // 22:13, 22:14, 22:15
   EXPECT_EQ(minutes->starts.front(), brief);
+  Filter stranger;
+  stranger.host = "192.0.2.99";  // in no row of the file
+  auto none = query_timeline(**db, TimeRange{}, 3600, SeriesBy::kTotal, stranger, 6);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->starts.empty());
   // A closed range is the range asked for.
   auto asked = query_timeline(**db, TimeRange{kStart, kStart + 86400}, 3600, SeriesBy::kTotal, host, 6);
   ASSERT_TRUE(asked.ok());
