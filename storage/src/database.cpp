@@ -95,7 +95,8 @@ Status Database::migrate(OpenMode mode) {
     if (*version < kSchemaVersion) {
       return make_error(ErrorCode::kUnsupported,
                         path_ + ": schema version " + std::to_string(*version) +
-                            " is older than this build's; open it once for writing to upgrade");
+                            " is older than this build's; upgrade it with: netledger db migrate --db " +
+                            path_);
     }
     // Reports scan ranges of large tables: map the file rather than read it page by page,
     // and sort in memory.

@@ -496,6 +496,22 @@ TEST(Database, UpgradingToHostIdsKeepsEveryFlowAsItWas) {
             "0 |");
 }
 
+// Reports open the file read-only and cannot upgrade it: the message names the command that does.
+TEST(Database, ReadingAnOlderSchemaNamesTheCommandThatUpgradesIt) {
+  test::TempDir dir;
+  const std::string path = dir.file("old.db");
+  ASSERT_TRUE(Database::open(path, OpenMode::kReadWrite).ok());
+  set_pragmas(path, test::kFlowsAsSchema5);
+  auto db = Database::open(path, OpenMode::kReadOnly);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().code, ErrorCode::kUnsupported);
+  EXPECT_NE(db.error().message.find("schema version 5"), std::string::npos) << db.error().message;
+  EXPECT_NE(db.error().message.find("netledger db migrate --db " + path), std::string::npos)
+      << db.error().message;
+  ASSERT_TRUE(Database::open(path, OpenMode::kReadWrite).ok());  // what that command does
+  EXPECT_TRUE(Database::open(path, OpenMode::kReadOnly).ok());
+}
+
 TEST(Database, ReportsNeedAnExistingFile) {
   test::TempDir dir;
   auto db = Database::open(dir.file("absent.db"), OpenMode::kReadOnly);
