@@ -6,13 +6,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <vector>
 
 #include "netledger/capture/decoder.hpp"
 #include "netledger/core/c_handle.hpp"
+#include "pcapng_reader.hpp"
 #include "savefile_reader.hpp"
 
 namespace netledger::capture {
@@ -22,7 +25,8 @@ namespace {
 using PcapHandle = std::unique_ptr<pcap_t, CFree<&pcap_close>>;
 
 // libpcap reads a savefile through stdio, 4 KiB at a time by default; a 1 MiB buffer
-// halves the cost of reading the files SavefileReader does not take (pcapng, old pcap).
+// halves the cost of reading the files our readers do not take (old pcap, pcapng of the
+// other byte order).
 constexpr size_t kFileBuffer = 1 << 20;
 
 std::string describe_link(int dlt) {
@@ -30,13 +34,22 @@ std::string describe_link(int dlt) {
   return std::to_string(dlt) + (name != nullptr ? std::string(" (") + name + ")" : std::string());
 }
 
+// Seconds and microseconds as one count, wrapping as the C arithmetic libpcap does
+// would rather than overflowing (a pcapng time stamp can be anything).
+int64_t to_us(int64_t sec, int64_t usec) {
+  return static_cast<int64_t>(static_cast<uint64_t>(sec) * 1'000'000u + static_cast<uint64_t>(usec));
+}
+
 }  // namespace
 
 struct PacketSource::Impl {
   PcapHandle pcap;
   std::unique_ptr<char[]> buffer;
-  // Reads the records of a plain pcap file in libpcap's place, once it has opened it.
+  // Read the records of a plain pcap or a pcapng file in libpcap's place, once it has
+  // opened it.
   std::unique_ptr<SavefileReader> savefile;
+  std::unique_ptr<PcapngReader> pcapng;
+  int dlt = 0;
   bool live = false;
   int fd = -1;
   int timeout_ms = 200;
@@ -60,17 +73,20 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_file(const std::string&
     return make_error(errno == EACCES ? ErrorCode::kPermission : ErrorCode::kIo,
                       path + ": " + std::strerror(errno));
   }
-  // A regular file in the plain format is read past libpcap once libpcap has checked its
-  // header (see savefile_reader.hpp); stdio then reads only the header, so it keeps its
-  // small default buffer (also left to the rare plain file the reader does not take:
-  // pcap before 2.4, byte-swapped NFLOG or cooked captures).
+  // A regular file in the plain or pcapng format is read past libpcap once libpcap has
+  // checked its header (see savefile_reader.hpp, pcapng_reader.hpp); stdio then reads
+  // only the header, so it keeps its small default buffer (also left to the rare file
+  // the readers do not take: pcap before 2.4, byte-swapped NFLOG or cooked captures).
   uint8_t head[24];
   const int fd = ::fileno(fp);
   std::optional<SavefileHeader> header;
-  if (S_ISREG(st.st_mode) && ::pread(fd, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head))
+  bool pcapng = false;
+  if (S_ISREG(st.st_mode) && ::pread(fd, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head)) {
     header = SavefileHeader::parse(head, sizeof head);
+    pcapng = PcapngReader::takes(head, sizeof head, DLT_EN10MB);
+  }
   auto impl = std::make_unique<Impl>();
-  if (!header) {
+  if (!header && !pcapng) {
     impl->buffer.reset(new char[kFileBuffer]);
     std::setvbuf(fp, impl->buffer.get(), _IOFBF, kFileBuffer);
   }
@@ -90,12 +106,23 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_file(const std::string&
     return make_error(code, path + ": " + why);
   }
   impl->pcap.reset(p);
-  int dlt = pcap_datalink(p);
-  if (!link_type_supported(dlt)) {
-    return make_error(ErrorCode::kUnsupported, path + ": unsupported link type " + describe_link(dlt));
+  const int dlt = pcap_datalink(p);
+  impl->dlt = dlt;
+  std::vector<int> dlts{dlt};
+  if (pcapng && PcapngReader::takes(head, sizeof head, dlt)) {
+    // Each interface has its own link type: the file is refused only when none of
+    // those listed up front is one the decoder knows.
+    dlts = PcapngReader::leading_link_types(fd);
+    impl->pcapng = std::make_unique<PcapngReader>(fd);
+  }
+  if (std::none_of(dlts.begin(), dlts.end(), link_type_supported)) {
+    std::string types;
+    for (int d : dlts) types += (types.empty() ? "" : ", ") + describe_link(d);
+    return make_error(ErrorCode::kUnsupported,
+                      path + ": unsupported link type" + (dlts.size() > 1 ? "s " : " ") + types);
   }
   if (header && SavefileReader::takes(*header, dlt))
-    impl->savefile = std::make_unique<SavefileReader>(fd, sizeof head, *header, pcap_snapshot(p));
+    impl->savefile = std::make_unique<SavefileReader>(fd, sizeof head, *header, dlt, pcap_snapshot(p));
   return std::unique_ptr<PacketSource>(new PacketSource(std::move(impl), path));
 }
 
@@ -117,7 +144,7 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_live(const LiveOptions&
                                                        : ErrorCode::kIo;
     return make_error(code, "pcap_activate(" + o.interface + "): " + why);
   }
-  int dlt = pcap_datalink(p.get());
+  const int dlt = pcap_datalink(p.get());
   if (!link_type_supported(dlt)) {
     return make_error(ErrorCode::kUnsupported, o.interface + ": unsupported link type " + describe_link(dlt));
   }
@@ -138,6 +165,7 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_live(const LiveOptions&
   }
   auto impl = std::make_unique<Impl>();
   impl->pcap = std::move(p);
+  impl->dlt = dlt;
   impl->live = true;
   impl->fd = pcap_get_selectable_fd(impl->pcap.get());
   impl->timeout_ms = o.read_timeout_ms;
@@ -150,6 +178,11 @@ ReadResult PacketSource::next(RawPacket& out) noexcept {
     if (r == ReadResult::kError) error_ = name_ + ": " + impl_->savefile->error();
     return r;
   }
+  if (impl_->pcapng) {
+    ReadResult r = impl_->pcapng->next(out);
+    if (r == ReadResult::kError) error_ = name_ + ": " + impl_->pcapng->error();
+    return r;
+  }
   pcap_pkthdr* hdr = nullptr;
   const u_char* data = nullptr;
   int rc = pcap_next_ex(impl_->pcap.get(), &hdr, &data);
@@ -159,10 +192,11 @@ ReadResult PacketSource::next(RawPacket& out) noexcept {
   }
   switch (rc) {
     case 1:
-      out.ts_us = static_cast<int64_t>(hdr->ts.tv_sec) * 1'000'000 + hdr->ts.tv_usec;
+      out.ts_us = to_us(hdr->ts.tv_sec, hdr->ts.tv_usec);
       out.caplen = hdr->caplen;
       out.wire_len = hdr->len < hdr->caplen ? hdr->caplen : hdr->len;
       out.data = data;
+      out.link_type = impl_->dlt;
       return ReadResult::kPacket;
     case 0: return ReadResult::kTimeout;
     case PCAP_ERROR_BREAK: return ReadResult::kEnd;
@@ -176,11 +210,12 @@ ReadResult PacketSource::next(RawPacket& out) noexcept {
 }
 
 int PacketSource::link_type() const noexcept {
-  return pcap_datalink(impl_->pcap.get());
+  return impl_->dlt;
 }
 
 void PacketSource::break_loop() noexcept {
   if (impl_->savefile) impl_->savefile->stop();
+  if (impl_->pcapng) impl_->pcapng->stop();
   pcap_breakloop(impl_->pcap.get());
 }
 

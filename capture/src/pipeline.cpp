@@ -34,14 +34,14 @@ Status Pipeline::begin() {
   return {};
 }
 
-void Pipeline::on_packet(int link_type, const RawPacket& raw) {
+void Pipeline::on_packet(const RawPacket& raw) {
   ++stats_.packets_read;
   stats_.bytes_read += raw.wire_len;
   stats_.bytes_captured += raw.caplen;
   if (stats_.first_packet_us == 0 || raw.ts_us < stats_.first_packet_us) stats_.first_packet_us = raw.ts_us;
   if (raw.ts_us > stats_.last_packet_us) stats_.last_packet_us = raw.ts_us;
   if (raw.caplen < raw.wire_len) decoder_.anomalies().bump(Anomaly::kSnaplenCut);
-  switch (decoder_.decode(link_type, raw.data, raw.caplen, raw.ts_us, decoded_)) {
+  switch (decoder_.decode(raw.link_type, raw.data, raw.caplen, raw.ts_us, decoded_)) {
     case Verdict::kIp:
       ++stats_.packets_decoded;
       accountant_.add(raw.ts_us, raw.wire_len, decoded_);
@@ -59,7 +59,6 @@ void Pipeline::on_packet(int link_type, const RawPacket& raw) {
 }
 
 FeedEnd Pipeline::feed(PacketSource& source, const FeedOptions& options) {
-  const int link_type = source.link_type();
   const int64_t deadline_us = options.duration_s > 0 ? wall_now_us() + options.duration_s * 1'000'000 : 0;
   RawPacket raw;
   FeedEnd end = FeedEnd::kComplete;
@@ -70,7 +69,7 @@ FeedEnd Pipeline::feed(PacketSource& source, const FeedOptions& options) {
     }
     ReadResult r = source.next(raw);
     if (r == ReadResult::kPacket) {
-      on_packet(link_type, raw);
+      on_packet(raw);
       if (!accountant_.status().ok()) {
         end = FeedEnd::kSinkFailed;
         last_error_ = accountant_.status().error().message;

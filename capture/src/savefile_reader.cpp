@@ -1,9 +1,7 @@
 #include "savefile_reader.hpp"
 
 #include <pcap/pcap.h>
-#include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -75,50 +73,27 @@ bool SavefileReader::takes(const SavefileHeader& header, int dlt) noexcept {
   return true;
 }
 
-SavefileReader::SavefileReader(int fd, int64_t offset, const SavefileHeader& header, int snapshot)
-    : fd_(fd),
-      offset_(offset),
+SavefileReader::SavefileReader(int fd, int64_t offset, const SavefileHeader& header, int dlt, int snapshot)
+    : link_type_(dlt),
       header_(header),
       snapshot_(snapshot > 0 ? static_cast<uint32_t>(snapshot) : kMaxCaplen),
-      buffer_(new uint8_t[kCapacity]) {}
-
-size_t SavefileReader::fill(size_t want) noexcept {
-  size_t have = end_ - pos_;
-  if (have >= want || eof_) return have;
-  if (pos_ != 0) {
-    std::memmove(buffer_.get(), buffer_.get() + pos_, have);
-    pos_ = 0;
-    end_ = have;
-  }
-  while (end_ < want && !eof_) {
-    ssize_t n = ::pread(fd_, buffer_.get() + end_, std::min(kCapacity - end_, std::max(kBlock, want - end_)),
-                        offset_);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      eof_ = true;
-      if (n < 0) read_errno_ = errno;
-      break;
-    }
-    end_ += static_cast<size_t>(n);
-    offset_ += n;
-  }
-  return end_;
-}
+      file_(fd, offset, kBlock, kCapacity) {}
 
 ReadResult SavefileReader::fail(std::string why) noexcept {
-  error_ = read_errno_ != 0 ? std::string("error reading dump file: ") + std::strerror(read_errno_)
-                            : std::move(why);
+  error_ = file_.read_errno() != 0
+               ? std::string("error reading dump file: ") + std::strerror(file_.read_errno())
+               : std::move(why);
   return ReadResult::kError;
 }
 
 ReadResult SavefileReader::next(RawPacket& out) noexcept {
   if (stop_.load(std::memory_order_relaxed)) return ReadResult::kEnd;
-  size_t have = fill(kRecordHeader);
+  size_t have = file_.fill(kRecordHeader);
   if (have < kRecordHeader) {
-    if (have == 0 && read_errno_ == 0) return ReadResult::kEnd;
+    if (have == 0 && file_.read_errno() == 0) return ReadResult::kEnd;
     return fail("truncated dump file; tried to read 16 header bytes, only got " + std::to_string(have));
   }
-  const uint8_t* h = buffer_.get() + pos_;
+  const uint8_t* h = file_.data();
   const bool sw = header_.swapped;
   uint32_t sec = load32(h, sw);
   uint32_t frac = load32(h + 4, sw);
@@ -129,7 +104,7 @@ ReadResult SavefileReader::next(RawPacket& out) noexcept {
                 (caplen > snapshot_ ? "snaplen of " + std::to_string(snapshot_)
                                     : "maximum of " + std::to_string(kMaxCaplen)));
   }
-  have = fill(kRecordHeader + caplen);
+  have = file_.fill(kRecordHeader + caplen);
   if (have < kRecordHeader + caplen) {
     size_t got = have - kRecordHeader;
     // Worded as libpcap words it: a record longer than the snapshot is read in two steps.
@@ -142,8 +117,9 @@ ReadResult SavefileReader::next(RawPacket& out) noexcept {
   out.ts_us = static_cast<int64_t>(sec) * 1'000'000 + static_cast<int64_t>(usec);
   out.caplen = kept;
   out.wire_len = len < kept ? kept : len;
-  out.data = buffer_.get() + pos_ + kRecordHeader;
-  pos_ += kRecordHeader + caplen;
+  out.data = file_.data() + kRecordHeader;
+  out.link_type = link_type_;
+  file_.consume(kRecordHeader + caplen);
   return ReadResult::kPacket;
 }
 

@@ -12,9 +12,10 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
+
+#include "file_buffer.hpp"
 
 namespace netledger::capture {
 
@@ -40,7 +41,7 @@ class SavefileReader {
 
   // `fd` is read from `offset` (the first record) on; the caller keeps it open.
   // `snapshot` is libpcap's (pcap_snapshot): longer records are cut to it.
-  SavefileReader(int fd, int64_t offset, const SavefileHeader& header, int snapshot);
+  SavefileReader(int fd, int64_t offset, const SavefileHeader& header, int dlt, int snapshot);
 
   // kPacket, kEnd at a clean end of file or after stop(), kError with error() set.
   ReadResult next(RawPacket& out) noexcept;
@@ -49,20 +50,12 @@ class SavefileReader {
   void stop() noexcept { stop_.store(true, std::memory_order_relaxed); }
 
  private:
-  // Makes at least `want` bytes available at pos_ unless the file ends first; returns
-  // how many are.
-  size_t fill(size_t want) noexcept;
   ReadResult fail(std::string why) noexcept;
 
-  int fd_;
-  int64_t offset_;
+  int link_type_;
   SavefileHeader header_;
   uint32_t snapshot_;
-  std::unique_ptr<uint8_t[]> buffer_;
-  size_t pos_ = 0;  // next unread byte in buffer_
-  size_t end_ = 0;  // one past the last byte read into buffer_
-  bool eof_ = false;
-  int read_errno_ = 0;
+  FileBuffer file_;
   std::atomic<bool> stop_{false};
   std::string error_;
 };

@@ -121,7 +121,7 @@ Seen read_with_reader(const std::string& path, int snapshot, int dlt) {
   EXPECT_TRUE(header.has_value());
   EXPECT_TRUE(header && SavefileReader::takes(*header, dlt));
   if (header) {
-    SavefileReader reader(fd, 24, *header, snapshot);
+    SavefileReader reader(fd, 24, *header, dlt, snapshot);
     RawPacket raw;
     ReadResult r{};
     while ((r = reader.next(raw)) == ReadResult::kPacket)

@@ -16,6 +16,9 @@ struct RawPacket {
   uint32_t caplen = 0;
   uint32_t wire_len = 0;
   const uint8_t* data = nullptr;  // valid until the next call to next()
+  // The DLT_ of the frame: one per source, except in a pcapng file whose interfaces
+  // have different link types.
+  int link_type = 0;
 };
 
 struct LiveOptions {
@@ -46,6 +49,7 @@ class PacketSource {
   // kPacket fills `out`; kTimeout means a live source had nothing for a while; kEnd is a
   // clean end (end of file, or break_loop()); kError leaves the reason in error().
   ReadResult next(RawPacket& out) noexcept;
+  // The link type of the source's first interface (of each frame: RawPacket::link_type).
   [[nodiscard]] int link_type() const noexcept;
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   [[nodiscard]] const std::string& error() const noexcept { return error_; }

@@ -46,7 +46,7 @@ class Pipeline {
   [[nodiscard]] const Accountant& accountant() const noexcept { return accountant_; }
 
  private:
-  void on_packet(int link_type, const RawPacket& raw);
+  void on_packet(const RawPacket& raw);
 
   TrafficSink& sink_;
   Accountant accountant_;
