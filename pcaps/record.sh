@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Records the project's own captures: real programs (curl, dig, ping, snmpget) talking
-# between two network namespaces this script creates and removes, captured with tcpdump.
-# Beside each capture, expected/<name>.json holds what tshark (an independent dissector)
-# counts per host, which the tests compare netledger with.
+# between two network namespaces this script creates and removes, captured with tcpdump
+# (and with dumpcap, on two interfaces at once, for the tunnel). Beside each capture,
+# expected/<name>.json holds what tshark (an independent dissector) counts per host,
+# which the tests compare netledger with.
 #
-#   sudo pcaps/record.sh          # rewrites pcaps/*.pcap and pcaps/expected/*.json
+#   sudo pcaps/record.sh          # rewrites pcaps/*.pcap* and pcaps/expected/*.json
+#   sudo pcaps/record.sh tunnel   # only the captures named
 #
 # Nothing leaves the machine: the namespaces are joined only by their own veth pair.
 set -euo pipefail
@@ -12,8 +14,11 @@ cd "$(dirname "$0")"
 here=$(pwd)
 
 [ "$(id -u)" -eq 0 ] || { echo "record.sh needs root (network namespaces)" >&2; exit 1; }
-need=(tcpdump tshark curl dig dnsmasq snmpd snmpget ping python3 ip ethtool openssl)
-pkgs=(tcpdump tshark curl dnsutils dnsmasq-base snmpd snmp iputils-ping python3 iproute2 ethtool openssl)
+only=" $* "
+wanted() { [ -z "${only// /}" ] || [[ $only == *" $1 "* ]]; }
+need=(tcpdump tshark dumpcap curl dig dnsmasq snmpd snmpget ping python3 ip ethtool openssl socat)
+pkgs=(tcpdump tshark wireshark-common curl dnsutils dnsmasq-base snmpd snmp iputils-ping python3 iproute2 ethtool
+      openssl socat)
 for i in "${!need[@]}"; do
   command -v "${need[$i]}" >/dev/null || missing+=("${pkgs[$i]}")
 done
@@ -91,11 +96,19 @@ sysLocation namespace nlrec-server
 CONF
 ip netns exec $B snmpd -f -Lo -C -c "$work/snmpd.conf" -p "$work/snmpd.pid" >/dev/null 2>&1 &
 pids+=($!)
+# A user-space VPN: socat carries IP packets between a TUN device in each namespace
+# (10.99.77.0/24) inside UDP datagrams between the veth addresses.
+ip netns exec $B socat UDP-LISTEN:5555,bind=10.99.0.2 TUN:10.99.77.2/24,tun-name=tun-s,iff-no-pi,iff-up &
+pids+=($!)
+sleep 1
+ip netns exec $A socat UDP:10.99.0.2:5555,bind=10.99.0.1:5555 TUN:10.99.77.1/24,tun-name=tun-c,iff-no-pi,iff-up &
+pids+=($!)
 sleep 2
 
 # record NAME COMMAND...: captures on the client's veth while COMMAND runs in the client namespace.
 record() {
   local name=$1; shift
+  wanted "$name" || return 0
   local out="$here/$name.pcap"
   # Forget the neighbours, so each capture starts with the ARP / neighbour discovery
   # that ties addresses to MACs.
@@ -111,6 +124,28 @@ record() {
   echo "recorded $name.pcap ($(stat -c %s "$out") bytes)"
 }
 
+# record_pcapng NAME IFACE... -- COMMAND...: the same with dumpcap on several of the
+# client's interfaces at once, into one pcapng file.
+record_pcapng() {
+  local name=$1; shift
+  wanted "$name" || return 0
+  local out="$here/$name.pcapng" ifaces=()
+  while [ "$1" != -- ]; do ifaces+=(-i "$1"); shift; done
+  shift
+  ip -n $A neigh flush all
+  ip -n $B neigh flush all
+  rm -f "$out"
+  ip netns exec $A dumpcap -q "${ifaces[@]}" -w "$out" 2>/dev/null &
+  local tp=$!
+  sleep 2
+  ip netns exec $A "$@" >/dev/null
+  sleep 1
+  kill -INT $tp
+  wait $tp || true
+  chmod 644 "$out"
+  echo "recorded $name.pcapng ($(stat -c %s "$out") bytes)"
+}
+
 site="--resolve www.netledger.test:8080:10.99.0.2 --resolve www.netledger.test:8443:10.99.0.2"
 record http curl -s $site -o /dev/null http://www.netledger.test:8080/index.html \
   -o /dev/null http://www.netledger.test:8080/big.txt
@@ -119,11 +154,18 @@ record dns sh -c 'dig @10.99.0.2 www.netledger.test A +tries=1; dig @10.99.0.2 w
 record ping sh -c 'ping -c 4 -i 0.2 10.99.0.2; ping -6 -c 4 -i 0.2 fd00:99::2'
 [ $have_vlan = 1 ] && record vlan sh -c 'ping -c 3 -i 0.2 10.99.42.2; curl -s -o /dev/null http://10.99.42.2:8080/index.html || true'
 record snmp snmpget -v2c -c netledger-demo 10.99.0.2 1.3.6.1.2.1.1.5.0 1.3.6.1.2.1.1.3.0
+# Ping and HTTP through the VPN, captured on the veth (Ethernet: the UDP carrying the
+# packets) and on the TUN device (raw IP: the packets inside) at once: a pcapng file
+# whose two interfaces have different link types.
+record_pcapng tunnel veth-c tun-c -- sh -c 'ping -c 4 -i 0.2 10.99.77.2; curl -s -o /dev/null http://10.99.77.2:8080/index.html'
 
 mkdir -p expected
-for f in http https dns ping vlan snmp; do
-  [ -f "$here/$f.pcap" ] || continue
-  python3 "$here/expected_hosts.py" "$here/$f.pcap" > "expected/$f.json"
-  python3 "$here/expected_names.py" "$here/$f.pcap" > "expected/$f.names.json"
+for f in http https dns ping vlan snmp tunnel; do
+  wanted "$f" || continue
+  capture=
+  for c in "$here/$f.pcap" "$here/$f.pcapng"; do [ -f "$c" ] && capture=$c; done
+  [ -n "$capture" ] || continue
+  python3 "$here/expected_hosts.py" "$capture" > "expected/$f.json"
+  python3 "$here/expected_names.py" "$capture" > "expected/$f.names.json"
 done
 echo "expected results written to pcaps/expected/"

@@ -11,7 +11,7 @@ cmake --build build -j"$(nproc)" >/dev/null
 bin=build/cli/netledger
 db=${DEMO_DB:-build/demo.db}
 rm -f "$db" "$db-wal" "$db-shm"
-"$bin" replay pcaps/*.pcap --db "$db"
+"$bin" replay pcaps/*.pcap pcaps/*.pcapng --db "$db"
 echo
 "$bin" report hosts --db "$db" --top 15
 echo

@@ -20,12 +20,12 @@ from common import Checks, Netledger
 def main():
     binary, pcaps = sys.argv[1], sys.argv[2]
     checks = Checks()
-    files = sorted(glob.glob(os.path.join(pcaps, "*.pcap")))
+    files = sorted(glob.glob(os.path.join(pcaps, "*.pcap")) + glob.glob(os.path.join(pcaps, "*.pcapng")))
     checks.check(len(files) >= 4, f"pcaps/ holds the recorded captures (found {len(files)})")
     with tempfile.TemporaryDirectory() as work:
         nl = Netledger(binary, work)
         for f in files:
-            name = os.path.basename(f)[:-5]
+            name = os.path.splitext(os.path.basename(f))[0]
             expected = json.load(open(os.path.join(pcaps, "expected", name + ".json")))
             db = nl.db(name + ".db")
             r = nl.replay([f], db)
@@ -61,8 +61,11 @@ def main():
                          f"report {kind} {' '.join(extra)} of two identical replays (inspection thread on, off)")
         flows = nl.report("flows", a)
         http = [fl for fl in flows if fl["l4"] == "tcp" and fl["server_port"] == 8080]
-        checks.check(len(http) >= 2 and all(fl["client"] == "10.99.0.1" for fl in http),
+        # curl runs on the .1 side, on the veth and (tunnel.pcapng) through the VPN.
+        checks.check(len(http) >= 3 and all(fl["client"] in ("10.99.0.1", "10.99.77.1") for fl in http),
                      "HTTP flows have the curl side as client and port 8080 as server")
+        checks.check(any(fl["client"] == "10.99.77.1" for fl in http),
+                     "the HTTP flow inside the VPN, seen on the raw-IP interface of tunnel.pcapng")
         checks.check(all(fl["ndpi"] == "HTTP" and not fl["guessed"] for fl in http), "HTTP flows are HTTP by inspection")
         tls = [fl for fl in flows if fl["l4"] == "tcp" and fl["server_port"] == 8443]
         checks.check(len(tls) == 1 and tls[0]["app"] == "TLS" and not tls[0]["guessed"],
