@@ -12,9 +12,9 @@ namespace netledger::capture {
 FileBuffer::FileBuffer(int fd, int64_t offset, size_t block, size_t capacity)
     : fd_(fd), offset_(offset), block_(block), capacity_(capacity), buffer_(new uint8_t[capacity]) {}
 
-size_t FileBuffer::fill(size_t want) noexcept {
-  size_t have = end_ - pos_;
-  if (have >= want || eof_) return have;
+size_t FileBuffer::refill(size_t want) noexcept {
+  const size_t have = end_ - pos_;
+  if (eof_) return have;
   if (want > capacity_) {
     const size_t bigger = want + block_;
     std::unique_ptr<uint8_t[]> grown(new (std::nothrow) uint8_t[bigger]);

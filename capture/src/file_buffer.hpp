@@ -16,7 +16,7 @@ class FileBuffer {
 
   // Makes at least `want` bytes available at data() unless the file ends (or a read
   // fails, or memory runs out) first; returns how many are. Moves what data() pointed at.
-  size_t fill(size_t want) noexcept;
+  size_t fill(size_t want) noexcept { return end_ - pos_ >= want ? end_ - pos_ : refill(want); }
   [[nodiscard]] const uint8_t* data() const noexcept { return buffer_.get() + pos_; }
   // Bytes available at data() without reading.
   [[nodiscard]] size_t available() const noexcept { return end_ - pos_; }
@@ -28,6 +28,8 @@ class FileBuffer {
   [[nodiscard]] bool out_of_memory() const noexcept { return out_of_memory_; }
 
  private:
+  size_t refill(size_t want) noexcept;
+
   int fd_;
   int64_t offset_;
   size_t block_;
