@@ -1,4 +1,5 @@
 // netledger replay FILE... --db PATH: read capture files into the database as one run.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -27,14 +28,23 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 int run_replay(const ReplayArgs& a) {
+  if (std::count(a.files.begin(), a.files.end(), capture::kStandardInput) > 1) {
+    print_error("standard input (-) can be read only once");
+    return kExitFailed;
+  }
   // Every file is checked before anything is written: a typo in the tenth name should
-  // not leave nine files imported.
+  // not leave nine files imported. A pipe or standard input cannot be opened twice, so
+  // the source opened for the check is the one read; files are opened again in turn
+  // (thousands of rotated files would not all fit in the descriptors a process has).
   bool bad = false;
-  for (const auto& f : a.files) {
-    auto src = capture::PacketSource::open_file(f);
+  std::vector<std::unique_ptr<capture::PacketSource>> opened(a.files.size());
+  for (size_t i = 0; i < a.files.size(); ++i) {
+    auto src = capture::PacketSource::open_file(a.files[i]);
     if (!src.ok()) {
       print_error(src.error().message);
       bad = true;
+    } else if (!(*src)->reopenable()) {
+      opened[i] = std::move(*src);
     }
   }
   if (bad) return kExitFailed;
@@ -59,15 +69,19 @@ int run_replay(const ReplayArgs& a) {
   std::string status = "complete";
   int code = kExitOk;
   capture::FeedOptions feed{&stop_requested(), 0};
-  for (const auto& f : a.files) {
-    auto src = capture::PacketSource::open_file(f);
-    if (!src.ok()) {  // changed since it was checked
-      print_error(src.error().message);
-      status = "failed";
-      code = kExitFailed;
-      break;
+  for (size_t i = 0; i < a.files.size(); ++i) {
+    if (!opened[i]) {
+      auto src = capture::PacketSource::open_file(a.files[i]);
+      if (!src.ok()) {  // changed since it was checked
+        print_error(src.error().message);
+        status = "failed";
+        code = kExitFailed;
+        break;
+      }
+      opened[i] = std::move(*src);
     }
-    capture::FeedEnd end = pipeline.feed(**src, feed);
+    capture::FeedEnd end = pipeline.feed(*opened[i], feed);
+    opened[i].reset();
     if (end == capture::FeedEnd::kTruncated) {
       print_warning(pipeline.last_error() + " (every packet before the cut was kept)");
       status = "truncated";
@@ -106,8 +120,9 @@ void add_replay(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ReplayArgs>();
   CLI::App* cmd =
       app.add_subcommand("replay", "Read pcap/pcapng files into the database (one run, one dataset)");
-  cmd->add_option("files", args->files,
-                  "Capture files (pcap or pcapng; the format is found from the content)")
+  cmd->add_option(
+         "files", args->files,
+         "Capture files (pcap or pcapng; the format is found from the content); - for standard input")
       ->required();
   cmd->add_option("--db", args->db, "SQLite database file (created when absent)")->required();
   cmd->add_flag("-q,--quiet", args->quiet, "No summary line");

@@ -34,6 +34,30 @@ std::string describe_link(int dlt) {
   return std::to_string(dlt) + (name != nullptr ? std::string(" (") + name + ")" : std::string());
 }
 
+// The compressor whose magic number starts the file, if any: such a file is a capture
+// once decompressed.
+const char* compressed_by(int fd) {
+  uint8_t m[6] = {};
+  if (::pread(fd, m, sizeof m, 0) != static_cast<ssize_t>(sizeof m)) return nullptr;
+  if (m[0] == 0x1f && m[1] == 0x8b) return "gzip";
+  if (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd) return "zstd";
+  if (std::memcmp(m,
+                  "\xfd"
+                  "7zXZ\0",
+                  6) == 0)
+    return "xz";
+  if (m[0] == 'B' && m[1] == 'Z' && m[2] == 'h') return "bzip2";
+  if (m[0] == 0x04 && m[1] == 0x22 && m[2] == 0x4d && m[3] == 0x18) return "lz4";
+  return nullptr;
+}
+
+std::string decompressor(const std::string& packer) {
+  if (packer == "gzip") return "zcat";
+  if (packer == "zstd") return "zstdcat";
+  if (packer == "bzip2") return "bzcat";
+  return packer + "cat";
+}
+
 // Seconds and microseconds as one count, wrapping as the C arithmetic libpcap does
 // would rather than overflowing (a pcapng time stamp can be anything).
 int64_t to_us(int64_t sec, int64_t usec) {
@@ -51,6 +75,7 @@ struct PacketSource::Impl {
   std::unique_ptr<PcapngReader> pcapng;
   int dlt = 0;
   bool live = false;
+  bool reopenable = false;  // a regular file, not standard input
   int fd = -1;
   int timeout_ms = 200;
 };
@@ -61,18 +86,23 @@ PacketSource::PacketSource(std::unique_ptr<Impl> impl, std::string name)
 PacketSource::~PacketSource() = default;
 
 Result<std::unique_ptr<PacketSource>> PacketSource::open_file(const std::string& path) {
+  const bool from_stdin = path == kStandardInput;
+  const std::string name = from_stdin ? "standard input" : path;
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
+  if ((from_stdin ? ::fstat(STDIN_FILENO, &st) : ::stat(path.c_str(), &st)) != 0) {
     return make_error(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
-                      path + ": " + std::strerror(errno));
+                      name + ": " + std::strerror(errno));
   }
   if (S_ISDIR(st.st_mode))
-    return make_error(ErrorCode::kInvalidArgument, path + ": is a directory, not a capture file");
-  FILE* fp = std::fopen(path.c_str(), "rb");
+    return make_error(ErrorCode::kInvalidArgument, name + ": is a directory, not a capture file");
+  FILE* fp = from_stdin ? ::fdopen(::dup(STDIN_FILENO), "rb") : std::fopen(path.c_str(), "rb");
   if (fp == nullptr) {
     return make_error(errno == EACCES ? ErrorCode::kPermission : ErrorCode::kIo,
-                      path + ": " + std::strerror(errno));
+                      name + ": " + std::strerror(errno));
   }
+  // Standard input is read as a stream even when it is a file: it may not start at the
+  // file's start.
+  const bool regular = S_ISREG(st.st_mode) && !from_stdin;
   // A regular file in the plain or pcapng format is read past libpcap once libpcap has
   // checked its header (see savefile_reader.hpp, pcapng_reader.hpp); stdio then reads
   // only the header, so it keeps its small default buffer (also left to the rare file
@@ -81,7 +111,7 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_file(const std::string&
   const int fd = ::fileno(fp);
   std::optional<SavefileHeader> header;
   bool pcapng = false;
-  if (S_ISREG(st.st_mode) && ::pread(fd, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head)) {
+  if (regular && ::pread(fd, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head)) {
     header = SavefileHeader::parse(head, sizeof head);
     pcapng = PcapngReader::takes(head, sizeof head, DLT_EN10MB);
   }
@@ -97,17 +127,29 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_file(const std::string&
   // On success libpcap owns fp and closes it in pcap_close; on failure we close it.
   pcap_t* p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, err);
   if (p == nullptr) {
+    const char* packer = regular ? compressed_by(fd) : nullptr;
     std::fclose(fp);
-    if (st.st_size == 0) return make_error(ErrorCode::kFormat, path + ": empty file, not a capture file");
+    if (regular && st.st_size == 0)
+      return make_error(ErrorCode::kFormat, name + ": empty file, not a capture file");
     std::string why = err;
     ErrorCode code = ErrorCode::kFormat;
     if (why.find("truncated") != std::string::npos) code = ErrorCode::kTruncated;
-    if (why.find("unknown file format") != std::string::npos) why = "not a pcap or pcapng capture file";
-    return make_error(code, path + ": " + why);
+    if (!regular && why.find("only got 0") != std::string::npos) {
+      why = "no data, not a capture file";
+      code = ErrorCode::kFormat;
+    }
+    if (why.find("unknown file format") != std::string::npos) {
+      why = packer == nullptr ? "not a pcap or pcapng capture file"
+                              : std::string(packer) +
+                                    "-compressed, not a capture file as it is (try: " + decompressor(packer) +
+                                    " " + path + " | netledger replay - --db ...)";
+    }
+    return make_error(code, name + ": " + why);
   }
   impl->pcap.reset(p);
   const int dlt = pcap_datalink(p);
   impl->dlt = dlt;
+  impl->reopenable = regular;
   std::vector<int> dlts{dlt};
   if (pcapng && PcapngReader::takes(head, sizeof head, dlt)) {
     // Each interface has its own link type: the file is refused only when none of
@@ -119,11 +161,11 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_file(const std::string&
     std::string types;
     for (int d : dlts) types += (types.empty() ? "" : ", ") + describe_link(d);
     return make_error(ErrorCode::kUnsupported,
-                      path + ": unsupported link type" + (dlts.size() > 1 ? "s " : " ") + types);
+                      name + ": unsupported link type" + (dlts.size() > 1 ? "s " : " ") + types);
   }
   if (header && SavefileReader::takes(*header, dlt))
     impl->savefile = std::make_unique<SavefileReader>(fd, sizeof head, *header, dlt, pcap_snapshot(p));
-  return std::unique_ptr<PacketSource>(new PacketSource(std::move(impl), path));
+  return std::unique_ptr<PacketSource>(new PacketSource(std::move(impl), name));
 }
 
 Result<std::unique_ptr<PacketSource>> PacketSource::open_live(const LiveOptions& o) {
@@ -207,6 +249,10 @@ ReadResult PacketSource::next(RawPacket& out) noexcept {
       return ReadResult::kError;
     }
   }
+}
+
+bool PacketSource::reopenable() const noexcept {
+  return impl_->reopenable;
 }
 
 int PacketSource::link_type() const noexcept {

@@ -76,6 +76,34 @@ def main():
         one_line_error(checks, nl.run("report", "hosts", "--db", newer), newer, "newer netledger",
                        "report on a database from a newer schema")
 
+        # Standard input and pipes: read once, as the file they carry.
+        from_file, from_stdin, from_fifo = nl.db("from-file.db"), nl.db("from-stdin.db"), nl.db("from-fifo.db")
+        nl.replay([good], from_file)
+        with open(good, "rb") as f:
+            r = nl.run("replay", "-q", "-", "--db", from_stdin, stdin=f)
+        checks.equal(r.returncode, 0, f"replay of standard input ({r.stderr.strip()})")
+        checks.equal(nl.report("hosts", from_stdin), nl.report("hosts", from_file),
+                     "a capture read from standard input counts as the file")
+        fifo = os.path.join(work, "capture.fifo")
+        os.mkfifo(fifo)
+        writer = subprocess.Popen(["sh", "-c", f"cat '{good}' > '{fifo}'"])
+        r = nl.replay([fifo], from_fifo)
+        writer.wait(timeout=60)
+        checks.equal(r.returncode, 0, f"replay of a FIFO ({r.stderr.strip()})")
+        checks.equal(nl.report("hosts", from_fifo), nl.report("hosts", from_file),
+                     "a capture read from a FIFO (opened once) counts as the file")
+        with open(os.devnull, "rb") as f:
+            one_line_error(checks, nl.run("replay", "-", "--db", db, stdin=f), "standard input", "no data",
+                           "empty standard input")
+        one_line_error(checks, nl.run("replay", "-", "-", "--db", db), "standard input", "only once",
+                       "standard input named twice")
+        gz = os.path.join(work, "http.pcap.gz")
+        with open(gz, "wb") as out:
+            subprocess.run(["gzip", "-c", good], stdout=out, check=True)
+        one_line_error(checks, nl.replay([gz], db), gz, "gzip-compressed", "a gzip-compressed capture")
+        checks.check(f"zcat {gz} | netledger replay -" in nl.replay([gz], db).stderr,
+                     "a compressed capture's message says how to read it")
+
         # Empty capture: a valid header and no packets is a run with nothing in it.
         empty = os.path.join(work, "empty.pcap")
         open(empty, "wb").write(pcap_header())

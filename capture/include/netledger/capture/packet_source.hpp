@@ -37,9 +37,13 @@ struct DropCounts {
 
 enum class ReadResult : uint8_t { kPacket, kTimeout, kEnd, kError };
 
+// The file name that means standard input (`zcat x.pcap.gz | netledger replay -`).
+inline constexpr const char* kStandardInput = "-";
+
 class PacketSource {
  public:
-  // Opens a capture file. The error names the file and what is wrong with it.
+  // Opens a capture file, or standard input for kStandardInput. The error names the file
+  // and what is wrong with it.
   static Result<std::unique_ptr<PacketSource>> open_file(const std::string& path);
   static Result<std::unique_ptr<PacketSource>> open_live(const LiveOptions& options);
   ~PacketSource();
@@ -51,6 +55,9 @@ class PacketSource {
   ReadResult next(RawPacket& out) noexcept;
   // The link type of the source's first interface (of each frame: RawPacket::link_type).
   [[nodiscard]] int link_type() const noexcept;
+  // Whether opening the same name again reads the same packets: a regular file, not a
+  // pipe, a FIFO or standard input.
+  [[nodiscard]] bool reopenable() const noexcept;
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
   // Safe from a signal handler or another thread: the next read ends with kEnd.
