@@ -35,21 +35,25 @@ cat "$out/big.pcap" >/dev/null  # into the page cache: every tool reads it warm
 
 packets=$(build-bench/bench/pcap_loop "$out/big.pcap" | awk '{print $1}')
 echo "workload: $workload, $packets packets, $(du -h "$out/big.pcap" | cut -f1)"
-printf '%-44s %8s %12s %10s\n' tool "wall s" "packets/s" "peak MB"
+# CPU s is user + system time over all threads: with wall time it shows how much of the
+# machine ($(nproc) cores here) each tool used.
+printf '%-44s %8s %8s %12s %10s\n' tool "wall s" "CPU s" "packets/s" "peak MB"
 
-# measure NAME CMD...: wall time and peak resident memory of one command.
+# measure NAME CMD...: wall time, CPU time and peak resident memory of one command.
 measure() {
   local name=$1; shift
   local t
-  /usr/bin/time -o "$out/time.txt" -f '%e %M' "$@" >/dev/null 2>&1 || true
+  /usr/bin/time -o "$out/time.txt" -f '%e %U %S %M' "$@" >/dev/null 2>&1 || true
   t=$(tail -1 "$out/time.txt")
-  local wall=${t% *} kb=${t#* }
+  local wall user sys kb
+  read -r wall user sys kb <<<"$t"
   local rate
   rate=$(printf '%.0f' "$(echo "$packets / $wall" | bc -l)")
   [ "${no_packets:-0}" = 1 ] && rate=-  # reads no packet
-  printf '%-44s %8.2f %12s %10.0f\n' "$name" "$wall" "$rate" "$((kb / 1024))"
+  printf '%-44s %8.2f %8.2f %12s %10.0f\n' "$name" "$wall" "$(echo "$user + $sys" | bc -l)" "$rate" "$((kb / 1024))"
   kb_last=$kb
   eval "wall_$(echo "$name" | tr -c 'a-zA-Z0-9\n' _)=$wall"
+  eval "cpu_$(echo "$name" | tr -c 'a-zA-Z0-9\n' _)=$(echo "$user + $sys" | bc -l)"
 }
 
 measure "plain libpcap read loop" build-bench/bench/pcap_loop "$out/big.pcap"
@@ -81,6 +85,9 @@ printf 'netledger replay / plain libpcap loop: %.2fx with nDPI, %.2fx with --no-
   "$ratio" "$(echo "$wall_netledger_replay___no_dpi / $wall_plain_libpcap_read_loop" | bc -l)" "$db_mb"
 printf 'sqlite3 alone, writing the rows the --no-dpi replay wrote: %.2fx the plain libpcap loop (a floor for storing them)\n' \
   "$(echo "$wall_sqlite3_alone__the___no_dpi_rows_copied / $wall_plain_libpcap_read_loop" | bc -l)"
+cpu=$cpu_netledger_replay___no_dpi
+printf 'netledger replay --no-dpi used %.2f CPU s: on %d cores no schedule of that work takes under %.2f s (%.2fx the plain loop)\n' \
+  "$cpu" "$(nproc)" "$(echo "$cpu / $(nproc)" | bc -l)" "$(echo "$cpu / $(nproc) / $wall_plain_libpcap_read_loop" | bc -l)"
 cost=$(echo "$wall_netledger_replay__database_written_ - $wall_netledger_replay___no_dpi" | bc -l)
 printf 'classification cost: %.2f s (replay with nDPI against --no-dpi)\n' "$cost"
 if [ -n "${wall_ndpiReader__i_FILE:-}" ]; then
