@@ -105,59 +105,53 @@ ip netns exec $A socat UDP:10.99.0.2:5555,bind=10.99.0.1:5555 TUN:10.99.77.1/24,
 pids+=($!)
 sleep 2
 
-# record NAME COMMAND...: captures on the client's veth while COMMAND runs in the client namespace.
+# record NAME IFACE... -- COMMAND...: captures on the client's interfaces while COMMAND
+# runs in the client namespace: tcpdump into NAME.pcap on one interface, dumpcap into
+# NAME.pcapng on several at once.
 record() {
   local name=$1; shift
+  local ifaces=()
+  while [ "$1" != -- ]; do ifaces+=("$1"); shift; done
+  shift
   wanted "$name" || return 0
-  local out="$here/$name.pcap"
+  local out capture
+  if [ ${#ifaces[@]} -eq 1 ]; then
+    out="$here/$name.pcap"
+    capture=(tcpdump -i "${ifaces[0]}" -U -s 0 -w "$out")
+  else
+    out="$here/$name.pcapng"
+    capture=(dumpcap -q)
+    for i in "${ifaces[@]}"; do capture+=(-i "$i"); done
+    capture+=(-w "$out")
+  fi
   # Forget the neighbours, so each capture starts with the ARP / neighbour discovery
   # that ties addresses to MACs.
   ip -n $A neigh flush all
   ip -n $B neigh flush all
-  ip netns exec $A tcpdump -i veth-c -U -s 0 -w "$out" 2>/dev/null &
-  local tp=$!
-  sleep 1
-  ip netns exec $A "$@" >/dev/null
-  sleep 1
-  kill -INT $tp
-  wait $tp || true
-  echo "recorded $name.pcap ($(stat -c %s "$out") bytes)"
-}
-
-# record_pcapng NAME IFACE... -- COMMAND...: the same with dumpcap on several of the
-# client's interfaces at once, into one pcapng file.
-record_pcapng() {
-  local name=$1; shift
-  wanted "$name" || return 0
-  local out="$here/$name.pcapng" ifaces=()
-  while [ "$1" != -- ]; do ifaces+=(-i "$1"); shift; done
-  shift
-  ip -n $A neigh flush all
-  ip -n $B neigh flush all
   rm -f "$out"
-  ip netns exec $A dumpcap -q "${ifaces[@]}" -w "$out" 2>/dev/null &
+  ip netns exec $A "${capture[@]}" 2>/dev/null &
   local tp=$!
-  sleep 2
+  sleep 2  # dumpcap takes a while to start capturing
   ip netns exec $A "$@" >/dev/null
   sleep 1
   kill -INT $tp
   wait $tp || true
   chmod 644 "$out"
-  echo "recorded $name.pcapng ($(stat -c %s "$out") bytes)"
+  echo "recorded $(basename "$out") ($(stat -c %s "$out") bytes)"
 }
 
 site="--resolve www.netledger.test:8080:10.99.0.2 --resolve www.netledger.test:8443:10.99.0.2"
-record http curl -s $site -o /dev/null http://www.netledger.test:8080/index.html \
+record http veth-c -- curl -s $site -o /dev/null http://www.netledger.test:8080/index.html \
   -o /dev/null http://www.netledger.test:8080/big.txt
-record https curl -s -k $site -o /dev/null https://www.netledger.test:8443/
-record dns sh -c 'dig @10.99.0.2 www.netledger.test A +tries=1; dig @10.99.0.2 www.netledger.test AAAA +tries=1; dig @10.99.0.2 ns.netledger.test +tcp +tries=1'
-record ping sh -c 'ping -c 4 -i 0.2 10.99.0.2; ping -6 -c 4 -i 0.2 fd00:99::2'
-[ $have_vlan = 1 ] && record vlan sh -c 'ping -c 3 -i 0.2 10.99.42.2; curl -s -o /dev/null http://10.99.42.2:8080/index.html || true'
-record snmp snmpget -v2c -c netledger-demo 10.99.0.2 1.3.6.1.2.1.1.5.0 1.3.6.1.2.1.1.3.0
+record https veth-c -- curl -s -k $site -o /dev/null https://www.netledger.test:8443/
+record dns veth-c -- sh -c 'dig @10.99.0.2 www.netledger.test A +tries=1; dig @10.99.0.2 www.netledger.test AAAA +tries=1; dig @10.99.0.2 ns.netledger.test +tcp +tries=1'
+record ping veth-c -- sh -c 'ping -c 4 -i 0.2 10.99.0.2; ping -6 -c 4 -i 0.2 fd00:99::2'
+[ $have_vlan = 1 ] && record vlan veth-c -- sh -c 'ping -c 3 -i 0.2 10.99.42.2; curl -s -o /dev/null http://10.99.42.2:8080/index.html || true'
+record snmp veth-c -- snmpget -v2c -c netledger-demo 10.99.0.2 1.3.6.1.2.1.1.5.0 1.3.6.1.2.1.1.3.0
 # Ping and HTTP through the VPN, captured on the veth (Ethernet: the UDP carrying the
 # packets) and on the TUN device (raw IP: the packets inside) at once: a pcapng file
 # whose two interfaces have different link types.
-record_pcapng tunnel veth-c tun-c -- sh -c 'ping -c 4 -i 0.2 10.99.77.2; curl -s -o /dev/null http://10.99.77.2:8080/index.html'
+record tunnel veth-c tun-c -- sh -c 'ping -c 4 -i 0.2 10.99.77.2; curl -s -o /dev/null http://10.99.77.2:8080/index.html'
 
 mkdir -p expected
 for f in http https dns ping vlan snmp tunnel; do
