@@ -41,11 +41,7 @@ const char* compressed_by(int fd) {
   if (::pread(fd, m, sizeof m, 0) != static_cast<ssize_t>(sizeof m)) return nullptr;
   if (m[0] == 0x1f && m[1] == 0x8b) return "gzip";
   if (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd) return "zstd";
-  if (std::memcmp(m,
-                  "\xfd"
-                  "7zXZ\0",
-                  6) == 0)
-    return "xz";
+  if (m[0] == 0xfd && m[1] == '7' && m[2] == 'z' && m[3] == 'X' && m[4] == 'Z' && m[5] == 0) return "xz";
   if (m[0] == 'B' && m[1] == 'Z' && m[2] == 'h') return "bzip2";
   if (m[0] == 0x04 && m[1] == 0x22 && m[2] == 0x4d && m[3] == 0x18) return "lz4";
   return nullptr;
