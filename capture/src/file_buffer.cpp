@@ -47,4 +47,10 @@ size_t FileBuffer::refill(size_t want) noexcept {
   return end_ - pos_;
 }
 
+std::string FileBuffer::failure_or(std::string why) const {
+  if (read_errno_ != 0) return std::string("error reading dump file: ") + std::strerror(read_errno_);
+  if (out_of_memory_) return "out of memory";
+  return why;
+}
+
 }  // namespace netledger::capture

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 namespace netledger::capture {
 
@@ -24,8 +25,9 @@ class FileBuffer {
   void consume(size_t n) noexcept { pos_ += n; }
   // The errno of a failed read, or 0.
   [[nodiscard]] int read_errno() const noexcept { return read_errno_; }
-  // Whether a record needed more memory than the system gave.
-  [[nodiscard]] bool out_of_memory() const noexcept { return out_of_memory_; }
+  // Why fill() gave fewer bytes than wanted when the file itself is not the reason (a
+  // failed read, no memory for a longer record), in libpcap's words; else `why`.
+  [[nodiscard]] std::string failure_or(std::string why) const;
 
  private:
   size_t refill(size_t want) noexcept;

@@ -109,7 +109,7 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_file(const std::string&
   bool pcapng = false;
   if (regular && ::pread(fd, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head)) {
     header = SavefileHeader::parse(head, sizeof head);
-    pcapng = PcapngReader::takes(head, sizeof head, DLT_EN10MB);
+    pcapng = PcapngReader::native(head, sizeof head);
   }
   auto impl = std::make_unique<Impl>();
   if (!header && !pcapng) {
@@ -249,10 +249,6 @@ ReadResult PacketSource::next(RawPacket& out) noexcept {
 
 bool PacketSource::reopenable() const noexcept {
   return impl_->reopenable;
-}
-
-int PacketSource::link_type() const noexcept {
-  return impl_->dlt;
 }
 
 void PacketSource::break_loop() noexcept {

@@ -21,6 +21,7 @@ constexpr uint32_t kByteOrderMagic = 0x1A2B3C4D;
 constexpr uint16_t kEndOfOptions = 0;
 constexpr uint16_t kTsResol = 9;
 constexpr uint16_t kTsOffset = 14;
+constexpr const char* kIdbError = "Interface Description Block ";
 constexpr size_t kBlockHeader = 8;  // type, total length
 constexpr size_t kBlockTrailer = 4;
 // libpcap's limit on a block, raised for link types that allow longer packets.
@@ -72,9 +73,12 @@ std::string block_too_short(uint32_t type) {
 
 }  // namespace
 
+bool PcapngReader::native(const uint8_t* head, size_t size) noexcept {
+  return size >= 12 && load32(head) == kSectionHeader && load32(head + 8) == kByteOrderMagic;
+}
+
 bool PcapngReader::takes(const uint8_t* head, size_t size, int dlt) noexcept {
-  return size >= 12 && load32(head) == kSectionHeader && load32(head + 8) == kByteOrderMagic &&
-         dlt != DLT_USB_LINUX_MMAPPED;
+  return native(head, size) && dlt != DLT_USB_LINUX_MMAPPED;
 }
 
 int PcapngReader::dlt_of_linktype(uint32_t linktype) noexcept {
@@ -95,10 +99,7 @@ int PcapngReader::dlt_of_linktype(uint32_t linktype) noexcept {
 PcapngReader::PcapngReader(int fd) : file_(fd, 0, kBlock, kCapacity), max_block_(kMaxBlock) {}
 
 ReadResult PcapngReader::fail(std::string why) noexcept {
-  error_ = file_.read_errno() != 0
-               ? std::string("error reading dump file: ") + std::strerror(file_.read_errno())
-           : file_.out_of_memory() ? std::string("out of memory")
-                                   : std::move(why);
+  error_ = file_.failure_or(std::move(why));
   return ReadResult::kError;
 }
 
@@ -161,21 +162,22 @@ bool PcapngReader::add_interface(const Block& block) noexcept {
     }
     const uint8_t* value = block.body + at;
     at += padded;
-    const std::string prefix = "Interface Description Block ";
     if (code == kEndOfOptions) {
       if (length != 0) {
-        error_ = prefix + "has opt_endofopt option with length " + std::to_string(length) + " != 0";
+        error_ = std::string(kIdbError) + "has opt_endofopt option with length " + std::to_string(length) +
+                 " != 0";
         return false;
       }
       break;
     }
     if (code == kTsResol) {
       if (length != 1) {
-        error_ = prefix + "has if_tsresol option with length " + std::to_string(length) + " != 1";
+        error_ =
+            std::string(kIdbError) + "has if_tsresol option with length " + std::to_string(length) + " != 1";
         return false;
       }
       if (saw_tsresol) {
-        error_ = prefix + "has more than one if_tsresol option";
+        error_ = std::string(kIdbError) + "has more than one if_tsresol option";
         return false;
       }
       saw_tsresol = true;
@@ -183,14 +185,16 @@ bool PcapngReader::add_interface(const Block& block) noexcept {
       if ((r & 0x80) != 0) {
         const unsigned shift = r & 0x7Fu;
         if (shift > 63) {
-          error_ = prefix + "if_tsresol option resolution 2^-" + std::to_string(shift) + " is too high";
+          error_ = std::string(kIdbError) + "if_tsresol option resolution 2^-" + std::to_string(shift) +
+                   " is too high";
           return false;
         }
         i.binary = true;
         i.tsresol = uint64_t{1} << shift;
       } else {
         if (r > 19) {
-          error_ = prefix + "if_tsresol option resolution 10^-" + std::to_string(r) + " is too high";
+          error_ = std::string(kIdbError) + "if_tsresol option resolution 10^-" + std::to_string(r) +
+                   " is too high";
           return false;
         }
         i.binary = false;
@@ -199,11 +203,12 @@ bool PcapngReader::add_interface(const Block& block) noexcept {
       }
     } else if (code == kTsOffset) {
       if (length != 8) {
-        error_ = prefix + "has if_tsoffset option with length " + std::to_string(length) + " != 8";
+        error_ =
+            std::string(kIdbError) + "has if_tsoffset option with length " + std::to_string(length) + " != 8";
         return false;
       }
       if (saw_tsoffset) {
-        error_ = prefix + "has more than one if_tsoffset option";
+        error_ = std::string(kIdbError) + "has more than one if_tsoffset option";
         return false;
       }
       saw_tsoffset = true;
@@ -268,8 +273,9 @@ ReadResult PcapngReader::next(RawPacket& out) noexcept {
     size_t data_at = 0;
     switch (block.type) {
       case kEnhancedPacket:
+      case kObsoletePacket:  // the same layout, with a 16-bit interface id and a drop count
         if (block.size < 20) return fail(block_too_short(block.type));
-        id = load32(block.body);
+        id = block.type == kEnhancedPacket ? load32(block.body) : load16(block.body);
         t = uint64_t{load32(block.body + 4)} << 32 | load32(block.body + 8);
         caplen = load32(block.body + 12);
         len = load32(block.body + 16);
@@ -281,14 +287,6 @@ ReadResult PcapngReader::next(RawPacket& out) noexcept {
         // No captured length: the packet's, up to the first interface's snapshot.
         caplen = interfaces_.empty() ? len : std::min(len, interfaces_[0].snapshot);
         data_at = 4;
-        break;
-      case kObsoletePacket:
-        if (block.size < 20) return fail(block_too_short(block.type));
-        id = load16(block.body);
-        t = uint64_t{load32(block.body + 4)} << 32 | load32(block.body + 8);
-        caplen = load32(block.body + 12);
-        len = load32(block.body + 16);
-        data_at = 20;
         break;
       case kInterface:
         if (!add_interface(block)) return fail(error_);

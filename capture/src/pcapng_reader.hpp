@@ -27,9 +27,10 @@ enum class ReadResult : uint8_t;
 
 class PcapngReader {
  public:
-  // Whether the file starting with `head` is pcapng in this host's byte order, which
-  // this reader takes from libpcap unless its first interface's link type is `dlt`
-  // DLT_USB_LINUX_MMAPPED (whose headers libpcap fixes up).
+  // Whether the file starting with `head` is pcapng in this host's byte order.
+  static bool native(const uint8_t* head, size_t size) noexcept;
+  // Whether this reader takes such a file from libpcap: unless its first interface's
+  // link type `dlt` is DLT_USB_LINUX_MMAPPED (whose headers libpcap fixes up).
   static bool takes(const uint8_t* head, size_t size, int dlt) noexcept;
 
   // Reads `fd` from its start; the caller keeps it open.

@@ -80,9 +80,7 @@ SavefileReader::SavefileReader(int fd, int64_t offset, const SavefileHeader& hea
       file_(fd, offset, kBlock, kCapacity) {}
 
 ReadResult SavefileReader::fail(std::string why) noexcept {
-  error_ = file_.read_errno() != 0
-               ? std::string("error reading dump file: ") + std::strerror(file_.read_errno())
-               : std::move(why);
+  error_ = file_.failure_or(std::move(why));
   return ReadResult::kError;
 }
 

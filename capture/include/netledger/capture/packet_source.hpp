@@ -53,8 +53,6 @@ class PacketSource {
   // kPacket fills `out`; kTimeout means a live source had nothing for a while; kEnd is a
   // clean end (end of file, or break_loop()); kError leaves the reason in error().
   ReadResult next(RawPacket& out) noexcept;
-  // The link type of the source's first interface (of each frame: RawPacket::link_type).
-  [[nodiscard]] int link_type() const noexcept;
   // Whether opening the same name again reads the same packets: a regular file, not a
   // pipe, a FIFO or standard input.
   [[nodiscard]] bool reopenable() const noexcept;
