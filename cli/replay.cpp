@@ -1,4 +1,5 @@
-// netledger replay FILE... --db PATH: read capture files into the database as one run.
+// netledger replay FILE... --db PATH: read capture files into the database as one run,
+// merged in packet-time order.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -33,18 +34,13 @@ int run_replay(const ReplayArgs& a) {
     return kExitFailed;
   }
   // Every file is checked before anything is written: a typo in the tenth name should
-  // not leave nine files imported. A pipe or standard input cannot be opened twice, so
-  // the source opened for the check is the one read; files are opened again in turn
-  // (thousands of rotated files would not all fit in the descriptors a process has).
+  // not leave nine files imported.
   bool bad = false;
-  std::vector<std::unique_ptr<capture::PacketSource>> opened(a.files.size());
-  for (size_t i = 0; i < a.files.size(); ++i) {
-    auto src = capture::PacketSource::open_file(a.files[i]);
-    if (!src.ok()) {
-      print_error(src.error().message);
+  capture::FileMerge files;
+  for (const std::string& f : a.files) {
+    if (Status s = files.add(f); !s.ok()) {
+      print_error(s.error().message);
       bad = true;
-    } else if (!(*src)->reopenable()) {
-      opened[i] = std::move(*src);
     }
   }
   if (bad) return kExitFailed;
@@ -69,32 +65,24 @@ int run_replay(const ReplayArgs& a) {
   std::string status = "complete";
   int code = kExitOk;
   capture::FeedOptions feed{&stop_requested(), 0};
-  for (size_t i = 0; i < a.files.size(); ++i) {
-    if (!opened[i]) {
-      auto src = capture::PacketSource::open_file(a.files[i]);
-      if (!src.ok()) {  // changed since it was checked
-        print_error(src.error().message);
-        status = "failed";
-        code = kExitFailed;
-        break;
-      }
-      opened[i] = std::move(*src);
-    }
-    capture::FeedEnd end = pipeline.feed(*opened[i], feed);
-    opened[i].reset();
-    if (end == capture::FeedEnd::kTruncated) {
+  // The files are read merged in time order; one that breaks off is warned about and
+  // the others go on.
+  for (;;) {
+    capture::FeedEnd end = pipeline.feed(files, feed);
+    if (end == capture::FeedEnd::kTruncated && !files.failed()) {
       print_warning(pipeline.last_error() + " (every packet before the cut was kept)");
       status = "truncated";
-    } else if (end == capture::FeedEnd::kStopped) {
+      continue;
+    }
+    if (end == capture::FeedEnd::kStopped) {
       status = "interrupted";
       code = kExitInterrupted;
-      break;
-    } else if (end == capture::FeedEnd::kSinkFailed) {
+    } else if (end != capture::FeedEnd::kComplete) {  // the store failed, or a file vanished
       print_error(pipeline.last_error());
       status = "failed";
       code = kExitFailed;
-      break;
     }
+    break;
   }
   Status done = pipeline.finish(status);
   if (!done.ok()) {

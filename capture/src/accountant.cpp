@@ -32,11 +32,10 @@ Accountant::Accountant(AccountantOptions options, TrafficSink& sink)
 bool Accountant::add(int64_t ts_us, uint32_t wire_len, const DecodedPacket& pkt) {
   if (!status_.ok()) return false;
   if (retiring_head_ < retiring_.size()) complete_retiring(false);
-  // The clock only moves forward: a packet stamped earlier than one already seen (files
-  // given out of order, a clock step) is charged to the open bucket.
   if (ts_us > now_us_ || bucket_s_ < 0) {
     if (!advance(ts_us)) return false;
   }
+  ts_us = time_of(ts_us);
   const int innermost = pkt.n_ip - 1;
   for (int i = 0; i < pkt.n_ip; ++i) charge_layer(ts_us, wire_len, pkt, i);
   if (innermost >= 0) {
@@ -268,7 +267,7 @@ void Accountant::send_sightings() {
 
 void Accountant::add_neighbor(int64_t ts_us, const Neighbor& n) {
   if (!advance(ts_us)) return;
-  learn(HostMac{n.ip, n.mac, ts_us / 1'000'000});
+  learn(HostMac{n.ip, n.mac, time_of(ts_us) / 1'000'000});
 }
 
 uint32_t Accountant::new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, bool src_is_lo,
@@ -285,8 +284,7 @@ uint32_t Accountant::new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, 
       ++flows_evicted_;
     }
   }
-  // (A packet stamped before the clock goes no further back than the wheel's position.)
-  const int64_t due = std::max(floor_div(ts_us + opt_.idle_timeout_s * 1'000'000, 1'000'000), wheel_s_);
+  const int64_t due = floor_div(ts_us + opt_.idle_timeout_s * 1'000'000, 1'000'000);
   uint32_t index = table_.insert(key, hash, due);
   Flow& f = table_.at(index);
   f.first_us = ts_us;
@@ -378,6 +376,15 @@ void Accountant::close_flow(Flow& f, FlowEnd why) {
   r.end = why;
   r.app = f.app;
   batch_.flows.push_back(r);
+}
+
+// The clock only moves forward: a packet stamped earlier than one already seen
+// (interfaces a little out of step, a clock stepped back) is charged to the open bucket.
+// It keeps its own time unless that is an idle timeout or more behind the clock: then it
+// happens at the clock's time, or its flow would be over as soon as it started, and after
+// a step back of an hour every packet would be a flow of its own.
+int64_t Accountant::time_of(int64_t ts_us) const {
+  return now_us_ - ts_us >= opt_.idle_timeout_s * 1'000'000 ? now_us_ : ts_us;
 }
 
 // Whether the flow's time was up by now: idle (or, closed, done lingering) long enough.

@@ -58,7 +58,8 @@ void Pipeline::on_packet(const RawPacket& raw) {
   }
 }
 
-FeedEnd Pipeline::feed(PacketSource& source, const FeedOptions& options) {
+template <class Source>
+FeedEnd Pipeline::feed_from(Source& source, const FeedOptions& options) {
   const int64_t deadline_us = options.duration_s > 0 ? wall_now_us() + options.duration_s * 1'000'000 : 0;
   RawPacket raw;
   FeedEnd end = FeedEnd::kComplete;
@@ -98,6 +99,14 @@ FeedEnd Pipeline::feed(PacketSource& source, const FeedOptions& options) {
   stats_.drops_interface += d.interface;
   if (!last_error_.empty() && stats_.error.empty()) stats_.error = last_error_;
   return end;
+}
+
+FeedEnd Pipeline::feed(PacketSource& source, const FeedOptions& options) {
+  return feed_from(source, options);
+}
+
+FeedEnd Pipeline::feed(FileMerge& files, const FeedOptions& options) {
+  return feed_from(files, options);
 }
 
 Status Pipeline::finish(const std::string& status) {

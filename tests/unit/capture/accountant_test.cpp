@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "netledger/capture/decoder.hpp"
 #include "support/memory_sink.hpp"
 #include "support/packet_builder.hpp"
@@ -116,6 +120,35 @@ TEST(Accountant, IdleFlowsExpireOnPacketTime) {
   ASSERT_EQ(flows.size(), 2U);
   EXPECT_EQ(flows[0].end, FlowEnd::kIdle);
   EXPECT_EQ(flows[1].end, FlowEnd::kEndOfCapture);
+}
+
+// A packet stamped before the clock by an idle timeout or more (a clock stepped back)
+// happens at the clock's time: after a step back of an hour a connection stays one flow,
+// not one flow a packet that is over as soon as it starts. One a little behind
+// (interfaces out of step) keeps its own time. Both are charged to the open minute.
+TEST(Accountant, PacketsStampedFarBeforeTheClockHappenAtTheClocksTime) {
+  AccountantOptions o;
+  o.idle_timeout_s = 10;
+  Feeder t(o);
+  t.tcp(3600 * kSec, "10.0.0.9", 1, "10.0.0.8", 2, kAck);
+  for (int i = 0; i < 5; ++i) t.tcp((60 + i) * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck, 10);
+  t.tcp(3592 * kSec, "10.0.0.3", 5000, "10.0.0.4", 80, kAck);
+  EXPECT_EQ(t.acct.live_flows(), 3U);
+  ASSERT_TRUE(t.acct.finish());
+  std::map<std::string, std::vector<FlowRecord>> by_client;
+  for (const FlowRecord& f : t.sink.flows()) by_client[f.client.to_string()].push_back(f);
+  const auto& stepped = by_client["10.0.0.1"];
+  ASSERT_EQ(stepped.size(), 1U);
+  EXPECT_EQ(stepped[0].packets_c2s, 5U);
+  EXPECT_EQ(stepped[0].first_us, 3600 * kSec);
+  EXPECT_EQ(stepped[0].last_us, 3600 * kSec);
+  EXPECT_EQ(stepped[0].end, FlowEnd::kEndOfCapture);
+  ASSERT_EQ(by_client["10.0.0.3"].size(), 1U);
+  EXPECT_EQ(by_client["10.0.0.3"][0].first_us, 3592 * kSec);
+  for (const auto& b : t.sink.batches) {
+    for (const HostBucket& h : b.hosts) EXPECT_EQ(h.bucket_s, 3600) << h.host.to_string();
+  }
+  EXPECT_EQ(t.sink.hosts()["10.0.0.1"].packets_sent, 5U);
 }
 
 // A packet does not move its flow in the expiry wheel; a flow that saw packets after it

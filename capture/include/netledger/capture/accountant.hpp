@@ -88,6 +88,8 @@ class Accountant {
   void send_sightings();
   void expire(int64_t now_us);
   uint32_t soonest_due();
+  // The time a packet stamped `ts_us` is counted at (see accountant.cpp).
+  [[nodiscard]] int64_t time_of(int64_t ts_us) const;
   [[nodiscard]] bool overdue(const Flow& f, int64_t now_us) const;
   [[nodiscard]] int64_t timeout_us(const Flow& f) const;
   [[nodiscard]] int64_t due_s(const Flow& f) const;

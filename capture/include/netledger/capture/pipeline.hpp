@@ -1,7 +1,7 @@
 // Pipeline: one capture run. Frames from one or more sources go through the decoder
 // into the accountant, which feeds the sink; the run's statistics are kept as it goes
-// and stored when it ends. Several files fed to one pipeline are one dataset: flows
-// continue from one file into the next.
+// and stored when it ends. The files of a replay are one dataset, fed as one FileMerge:
+// flows continue from one file into the next.
 #pragma once
 
 #include <atomic>
@@ -10,6 +10,7 @@
 
 #include "netledger/capture/accountant.hpp"
 #include "netledger/capture/decoder.hpp"
+#include "netledger/capture/file_merge.hpp"
 #include "netledger/capture/packet_source.hpp"
 #include "netledger/core/records.hpp"
 #include "netledger/core/sink.hpp"
@@ -38,6 +39,9 @@ class Pipeline {
   // Reads `source` to its end (or until stopped) and returns how it ended; the reason
   // for anything but kComplete/kStopped is in last_error().
   FeedEnd feed(PacketSource& source, const FeedOptions& options = {});
+  // Reads the merged files on until one breaks off (kTruncated: feed again to go on with
+  // the others), the last ends, or the run is stopped.
+  FeedEnd feed(FileMerge& files, const FeedOptions& options = {});
   // Ends every flow, stores the last bucket and the run's statistics with `status`.
   Status finish(const std::string& status);
 
@@ -47,6 +51,8 @@ class Pipeline {
 
  private:
   void on_packet(const RawPacket& raw);
+  template <class Source>
+  FeedEnd feed_from(Source& source, const FeedOptions& options);
 
   TrafficSink& sink_;
   Accountant accountant_;
