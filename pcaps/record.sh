@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Records the project's own captures: real programs (curl, dig, ping, snmpget) talking
 # between two network namespaces this script creates and removes, captured with tcpdump
-# (and with dumpcap, on two interfaces at once, for the tunnel). Beside each capture,
-# expected/<name>.json holds what tshark (an independent dissector) counts per host,
-# which the tests compare netledger with.
+# (and with dumpcap, on two interfaces at once, for the tunnel): on a plain link, in a
+# VLAN, in a VLAN stacked in another, and through a VPN. Beside each capture,
+# expected/<name>.json holds what tshark (an independent dissector) counts per host and
+# per VLAN, which the tests compare netledger with.
 #
 #   sudo pcaps/record.sh          # rewrites pcaps/*.pcap* and pcaps/expected/*.json
 #   sudo pcaps/record.sh tunnel   # only the captures named
 #
-# Nothing leaves the machine: the namespaces are joined only by their own veth pair.
+# Nothing leaves the machine: the namespaces are joined only by their own veth pairs.
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$(pwd)
@@ -16,12 +17,13 @@ here=$(pwd)
 [ "$(id -u)" -eq 0 ] || { echo "record.sh needs root (network namespaces)" >&2; exit 1; }
 only=" $* "
 wanted() { [ -z "${only// /}" ] || [[ $only == *" $1 "* ]]; }
-need=(tcpdump tshark dumpcap curl dig dnsmasq snmpd snmpget ping python3 ip ethtool openssl socat)
+need=(tcpdump tshark dumpcap curl dig dnsmasq snmpd snmpget ping python3 ip ethtool openssl socat clang tc)
 pkgs=(tcpdump tshark wireshark-common curl dnsutils dnsmasq-base snmpd snmp iputils-ping python3 iproute2 ethtool
-      openssl socat)
+      openssl socat clang iproute2)
 for i in "${!need[@]}"; do
   command -v "${need[$i]}" >/dev/null || missing+=("${pkgs[$i]}")
 done
+[ -f /usr/include/linux/bpf.h ] || missing+=(linux-libc-dev)
 if [ -n "${missing[*]:-}" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
@@ -51,20 +53,26 @@ ip -n $B link set veth-s up
 # that tcpreplay cannot send back out): capture what a real link would show.
 ip netns exec $A ethtool -K veth-c tso off gso off gro off tx off >/dev/null
 ip netns exec $B ethtool -K veth-s tso off gso off gro off tx off >/dev/null
-# A VLAN sub-interface on each side: tagged frames on the same wire. Kernels built
-# without 802.1Q support (CONFIG_VLAN_8021Q) cannot make one; the VLAN capture is then
-# left as it is.
-have_vlan=1
-if ip -n $A link add link veth-c name veth-c.42 type vlan id 42 2>/dev/null &&
-   ip -n $B link add link veth-s name veth-s.42 type vlan id 42 2>/dev/null; then
-  ip -n $A addr add 10.99.42.1/24 dev veth-c.42
-  ip -n $B addr add 10.99.42.2/24 dev veth-s.42
-  ip -n $A link set veth-c.42 up
-  ip -n $B link set veth-s.42 up
-else
-  have_vlan=0
-  echo "this kernel has no 802.1Q support: vlan.pcap is not re-recorded" >&2
-fi
+# Two more veth pairs whose wires carry VLANs: 802.1Q VLAN 42 (vlan.pcap) and VLAN 43
+# inside 802.1ad S-tag 100 (qinq.pcap). The kernel tags each frame leaving either end and
+# untags each arriving one in tc (vlan_tag.bpf.c), as a VLAN sub-interface would; this
+# also works on kernels built without 802.1Q support (CONFIG_VLAN_8021Q).
+clang -O2 -target bpf -I"/usr/include/$(clang -print-multiarch)" -c "$here/vlan_tag.bpf.c" -o "$work/vlan_tag.o"
+tagged_pair() {  # tagged_pair NAME SUBNET SECTION
+  ip link add "$1-c" netns $A type veth peer name "$1-s" netns $B
+  ip -n $A addr add "$2.1/24" dev "$1-c"
+  ip -n $B addr add "$2.2/24" dev "$1-s"
+  for end in "$A $1-c" "$B $1-s"; do
+    set -- $end "$3"
+    ip -n "$1" link set "$2" up
+    ip netns exec "$1" ethtool -K "$2" tso off gso off gro off tx off >/dev/null
+    ip netns exec "$1" tc qdisc add dev "$2" clsact
+    ip netns exec "$1" tc filter add dev "$2" egress bpf da obj "$work/vlan_tag.o" sec "$3"
+    ip netns exec "$1" tc filter add dev "$2" ingress bpf da obj "$work/vlan_tag.o" sec untag
+  done
+}
+tagged_pair vlan 10.99.42 vlan
+tagged_pair qinq 10.99.43 qinq
 sleep 1
 
 # Servers, all in the server namespace.
@@ -146,7 +154,8 @@ record http veth-c -- curl -s $site -o /dev/null http://www.netledger.test:8080/
 record https veth-c -- curl -s -k $site -o /dev/null https://www.netledger.test:8443/
 record dns veth-c -- sh -c 'dig @10.99.0.2 www.netledger.test A +tries=1; dig @10.99.0.2 www.netledger.test AAAA +tries=1; dig @10.99.0.2 ns.netledger.test +tcp +tries=1'
 record ping veth-c -- sh -c 'ping -c 4 -i 0.2 10.99.0.2; ping -6 -c 4 -i 0.2 fd00:99::2'
-[ $have_vlan = 1 ] && record vlan veth-c -- sh -c 'ping -c 3 -i 0.2 10.99.42.2; curl -s -o /dev/null http://10.99.42.2:8080/index.html || true'
+record vlan vlan-c -- sh -c 'ping -c 3 -i 0.2 10.99.42.2; curl -s -o /dev/null http://10.99.42.2:8080/index.html'
+record qinq qinq-c -- sh -c 'ping -c 3 -i 0.2 10.99.43.2; curl -s -o /dev/null http://10.99.43.2:8080/index.html'
 record snmp veth-c -- snmpget -v2c -c netledger-demo 10.99.0.2 1.3.6.1.2.1.1.5.0 1.3.6.1.2.1.1.3.0
 # Ping and HTTP through the VPN, captured on the veth (Ethernet: the UDP carrying the
 # packets) and on the TUN device (raw IP: the packets inside) at once: a pcapng file
@@ -154,7 +163,7 @@ record snmp veth-c -- snmpget -v2c -c netledger-demo 10.99.0.2 1.3.6.1.2.1.1.5.0
 record tunnel veth-c tun-c -- sh -c 'ping -c 4 -i 0.2 10.99.77.2; curl -s -o /dev/null http://10.99.77.2:8080/index.html'
 
 mkdir -p expected
-for f in http https dns ping vlan snmp tunnel; do
+for f in http https dns ping vlan qinq snmp tunnel; do
   wanted "$f" || continue
   capture=
   for c in "$here/$f.pcap" "$here/$f.pcapng"; do [ -f "$c" ] && capture=$c; done

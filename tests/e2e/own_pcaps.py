@@ -2,7 +2,8 @@
 """The project's own captures (pcaps/, recorded from real programs by pcaps/record.sh):
 each replayed into a fresh database gives, per host, the packets and bytes sent and
 received that tshark counted (pcaps/expected/), and per transport the same packets and
-bytes. The names the traffic carried (DNS answers, TLS SNI, HTTP Host) and the MACs
+bytes, and each flow in the VLAN (outer and inner tag) its frames carried. The names
+the traffic carried (DNS answers, TLS SNI, HTTP Host) and the MACs
 its ARP announced, as tshark read them (pcaps/expected/*.names.json), are the ones
 `report hosts` shows. Replaying all of them twice gives identical reports, whether
 inspection runs on its own thread or inline.
@@ -21,7 +22,7 @@ def main():
     binary, pcaps = sys.argv[1], sys.argv[2]
     checks = Checks()
     files = sorted(glob.glob(os.path.join(pcaps, "*.pcap")) + glob.glob(os.path.join(pcaps, "*.pcapng")))
-    checks.check(len(files) >= 4, f"pcaps/ holds the recorded captures (found {len(files)})")
+    checks.check(len(files) >= 8, f"pcaps/ holds the recorded captures (found {len(files)})")
     with tempfile.TemporaryDirectory() as work:
         nl = Netledger(binary, work)
         for f in files:
@@ -39,6 +40,8 @@ def main():
             protocols = {p["l4"]: (p["packets"], p["bytes"]) for p in nl.report("protocols", db)}
             want_l4 = {k: (v["packets"], v["bytes"]) for k, v in expected["l4"].items()}
             checks.equal(protocols, want_l4, f"{name}: per-protocol packets and bytes")
+            vlans = sorted({(fl["outer_vlan"], fl["vlan"]) for fl in nl.report("flows", db)})
+            checks.equal(vlans, [tuple(v) for v in expected["vlans"]], f"{name}: the VLAN tags of its flows")
             learned = json.load(open(os.path.join(pcaps, "expected", name + ".names.json")))
             got_names = {a: sorted(h["names"].split(" ")) for a, h in hosts.items() if h.get("names")}
             want_names = {a: n for a, n in learned["names"].items() if a in hosts}
@@ -61,8 +64,8 @@ def main():
                          f"report {kind} {' '.join(extra)} of two identical replays (inspection thread on, off)")
         flows = nl.report("flows", a)
         http = [fl for fl in flows if fl["l4"] == "tcp" and fl["server_port"] == 8080]
-        # curl runs on the .1 side, on the veth and (tunnel.pcapng) through the VPN.
-        checks.check(len(http) >= 3 and all(fl["client"].startswith("10.99.") and fl["client"].endswith(".1")
+        # curl runs on the .1 side: on the veth, in the VLANs and (tunnel.pcapng) through the VPN.
+        checks.check(len(http) >= 5 and all(fl["client"].startswith("10.99.") and fl["client"].endswith(".1")
                                             for fl in http),
                      f"HTTP flows have the curl side as client and port 8080 as server: {http}")
         checks.equal(len(http), len({(fl["client"], fl["client_port"]) for fl in http}),
