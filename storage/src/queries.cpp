@@ -178,10 +178,13 @@ Result<std::vector<AppRow>> query_apps(const Database& db, TimeRange range, size
       "FROM HOST_TRAFFIC WHERE bucket >= ?1 AND bucket < ?2 GROUP BY app_id), "
       "started AS (SELECT app_id, count(*) AS flows FROM flows "
       "WHERE first_us >= max(?1, -9223372036854) * 1000000 AND first_us < min(?2, 9223372036854) * 1000000 "
-      "GROUP BY app_id) "
-      "SELECT l.name, t.packets, t.bytes, coalesce(s.flows, 0) FROM traffic t JOIN labels l ON l.id = "
-      "t.app_id "
-      "LEFT JOIN started s ON s.app_id = t.app_id ORDER BY t.bytes DESC, l.name LIMIT ?3";
+      "GROUP BY app_id), "
+      // An application can have flows and no traffic: a flow still being classified when
+      // its minutes closed charged them to Unknown (see the README).
+      "apps AS (SELECT app_id FROM traffic UNION SELECT app_id FROM started) "
+      "SELECT l.name, coalesce(t.packets, 0), coalesce(t.bytes, 0), coalesce(s.flows, 0) FROM apps a "
+      "JOIN labels l ON l.id = a.app_id LEFT JOIN traffic t ON t.app_id = a.app_id "
+      "LEFT JOIN started s ON s.app_id = a.app_id ORDER BY 3 DESC, 4 DESC, l.name LIMIT ?3";
   auto table = table_for(db, "host_traffic", range);
   if (!table.ok()) return table.error();
   return collect<AppRow>(db, with_table(kSql, "HOST_TRAFFIC", *table), range, limit,
