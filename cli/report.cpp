@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -11,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <variant>
+#include <vector>
 
 #include "commands.hpp"
 #include "netledger/core/time_format.hpp"
@@ -41,7 +43,26 @@ struct ReportArgs {
   int billing_day = 1;
   std::string output;
   std::string tz;
+  std::vector<std::string> given;  // the options below that were given (see takes())
 };
+
+// The options only some kinds take, and those kinds. Given to another kind, they are
+// refused rather than ignored: a filter that does nothing would pass for one that found
+// nothing.
+const std::map<std::string, std::vector<std::string>>& kind_options() {
+  static const std::map<std::string, std::vector<std::string>> kOptions = {
+      {"--host", {"flows", "timeline"}},
+      {"--protocol", {"flows", "timeline"}},
+      {"--device", {"devices", "interfaces", "health", "timeline", "overview"}},
+      {"--port", {"interfaces", "health", "timeline", "overview"}},
+      {"--by", {"protocols", "top", "timeline"}},
+      {"--step", {"timeline", "host"}},
+      {"--daily", {"summary"}},
+      {"--monthly", {"summary"}},
+      {"--billing-day", {"summary"}},
+  };
+  return kOptions;
+}
 
 using Builder = Result<report::Table> (*)(const storage::Database&, const report::ReportOptions&);
 
@@ -147,6 +168,15 @@ int run_report(const ReportArgs& a) {
   if (!known_kind(a.kind)) {
     print_error("unknown report kind '" + a.kind + "' (expected one of: " + kKinds + ")");
     return kExitUsage;
+  }
+  for (const std::string& opt : a.given) {
+    const auto& kinds = kind_options().at(opt);
+    if (std::find(kinds.begin(), kinds.end(), a.kind) == kinds.end()) {
+      std::string list;
+      for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + k;
+      print_error("report " + a.kind + " takes no " + opt + " (it is for: " + list + ")");
+      return kExitUsage;
+    }
   }
   report::Format format{};
   std::string fmt = a.format.empty() ? (a.kind == "overview" ? "html" : "table") : a.format;
@@ -262,8 +292,9 @@ void add_report(CLI::App& app, int& exit_code) {
       "protocols: l4 | app; top: hosts | protocols | apps; timeline: total | host | protocol | app | "
       "interface");
   cmd->add_option("--step", args->step, "timeline: step (5m, 1h, 1d)")->capture_default_str();
-  cmd->add_option("--host", args->host, "Only this host's traffic (timeline)");
-  cmd->add_option("--protocol", args->protocol, "Only this protocol: L4 (udp) or application (DNS)");
+  cmd->add_option("--host", args->host, "flows, timeline: only this host's traffic");
+  cmd->add_option("--protocol", args->protocol,
+                  "flows, timeline: only this protocol, L4 (udp) or application (DNS)");
   cmd->add_option("--device", args->device, "SNMP reports: only this device");
   cmd->add_option("--port", args->port, "SNMP reports: only this port (ifName, ifDescr or ifIndex)");
   cmd->add_flag("--daily", args->daily, "summary: per day (the default)");
@@ -271,7 +302,12 @@ void add_report(CLI::App& app, int& exit_code) {
   cmd->add_option("--billing-day", args->billing_day, "summary --monthly: the day months start on (1-28)")
       ->capture_default_str();
   cmd->add_flag("--resolve", args->resolve, "Add reverse DNS names (asks the resolver; off by default)");
-  cmd->callback([args, &exit_code] { exit_code = run_report(*args); });
+  cmd->callback([args, cmd, &exit_code] {
+    for (const auto& [opt, kinds] : kind_options()) {
+      if (cmd->count(opt) > 0) args->given.push_back(opt);
+    }
+    exit_code = run_report(*args);
+  });
 }
 
 }  // namespace netledger::cli

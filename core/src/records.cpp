@@ -1,5 +1,7 @@
 #include "netledger/core/records.hpp"
 
+#include <cctype>
+
 #include "netledger/core/snmp_records.hpp"
 
 namespace netledger {
@@ -53,6 +55,15 @@ std::string ip_proto_name(uint8_t ip_proto) {
     case 132: return "sctp";
     default: return "ip-" + std::to_string(ip_proto);
   }
+}
+
+std::optional<uint8_t> ip_proto_number(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (int p = 0; p < 256; ++p) {
+    if (ip_proto_name(static_cast<uint8_t>(p)) == lower) return static_cast<uint8_t>(p);
+  }
+  return std::nullopt;
 }
 
 }  // namespace netledger

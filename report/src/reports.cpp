@@ -86,11 +86,13 @@ Result<Table> apps_report(const storage::Database& db, const ReportOptions& o) {
 }
 
 Result<Table> flows_report(const storage::Database& db, const ReportOptions& o) {
-  auto rows = storage::query_flows(db, o.range, o.top);
+  auto rows = storage::query_flows(db, o.range, o.top, storage::FlowFilter{o.host, o.protocol});
   if (!rows.ok()) return rows.error();
   Table t;
   t.name = "flows";
   t.title = "Flows by bytes";
+  if (!o.host.empty()) t.title += " of " + o.host;
+  if (!o.protocol.empty()) t.title += ", " + o.protocol + " only";
   t.columns = {{"l4", "Proto", Kind::kText},
                {"client", "Client", Kind::kText},
                {"client_port", "Port", Kind::kCount},

@@ -16,13 +16,6 @@ namespace netledger::storage {
 
 namespace {
 
-std::optional<int> l4_number(const std::string& name) {
-  for (int p = 0; p < 256; ++p) {
-    if (ip_proto_name(static_cast<uint8_t>(p)) == name) return p;
-  }
-  return std::nullopt;
-}
-
 int64_t floor_to(int64_t t, int64_t step) {
   int64_t q = t / step - ((t % step != 0 && t < 0) ? 1 : 0);
   return q * step;
@@ -98,8 +91,8 @@ Result<Timeline> query_timeline(const Database& db, TimeRange range, int64_t ste
   std::string join;
   std::string where = "1";
   std::vector<std::string> binds;
-  std::optional<int> l4;
-  if (!filter.protocol.empty()) l4 = l4_number(filter.protocol);
+  std::optional<uint8_t> l4;
+  if (!filter.protocol.empty()) l4 = ip_proto_number(filter.protocol);
   const bool host_side = !interfaces && (by == SeriesBy::kHost || by == SeriesBy::kApp ||
                                          !filter.host.empty() || (!filter.protocol.empty() && !l4));
   if (interfaces) {
@@ -156,7 +149,7 @@ Result<Timeline> query_timeline(const Database& db, TimeRange range, int64_t ste
   }
   if (!filter.protocol.empty() && !interfaces) {
     if (l4) {
-      where += " AND t.ip_proto = " + std::to_string(*l4);
+      where += " AND t.ip_proto = " + std::to_string(int{*l4});
     } else {
       where += " AND t.app_id = (SELECT id FROM labels WHERE name = ?)";
       binds.push_back(filter.protocol);

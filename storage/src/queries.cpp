@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <optional>
+#include <string>
+
 #include "netledger/core/time_format.hpp"
 #include "netledger/storage/maintenance.hpp"
 #include "statement.hpp"
@@ -68,12 +71,14 @@ std::string with_table(std::string sql, const std::string& placeholder, const st
   return sql;
 }
 
-template <class Row, class Fill>
-Result<std::vector<Row>> collect(const Database& db, const std::string& sql, TimeRange range, size_t limit,
-                                 Fill fill) {
+template <class Row, class Fill, class BindMore = void (*)(Statement&)>
+Result<std::vector<Row>> collect(
+    const Database& db, const std::string& sql, TimeRange range, size_t limit, Fill fill,
+    BindMore bind_more = [](Statement&) {}) {
   auto st = Statement::prepare(db, sql.c_str());
   if (!st.ok()) return st.error();
   st->bind(1, range.since_s).bind(2, range.until_s).bind(3, sql_limit(limit));
+  bind_more(*st);
   std::vector<Row> rows;
   int rc = 0;
   while ((rc = st->step()) == SQLITE_ROW) {
@@ -132,7 +137,8 @@ Result<std::vector<ProtocolRow>> query_protocols(const Database& db, TimeRange r
                               });
 }
 
-Result<std::vector<FlowRow>> query_flows(const Database& db, TimeRange range, size_t limit) {
+Result<std::vector<FlowRow>> query_flows(const Database& db, TimeRange range, size_t limit,
+                                         const FlowFilter& filter) {
   // The range is in seconds, flow times in microseconds; clamp so the product cannot overflow.
   constexpr const char* kSql =
       "SELECT run_id, ip_proto, c.address, client_port, s.address, server_port, vlan, outer_vlan, tunnel, "
@@ -141,35 +147,55 @@ Result<std::vector<FlowRow>> query_flows(const Database& db, TimeRange range, si
       "(SELECT name FROM labels WHERE id = master_id), (SELECT name FROM labels WHERE id = category_id) "
       "FROM flows f JOIN hosts c ON c.id = f.client_id JOIN hosts s ON s.id = f.server_id "
       "WHERE last_us >= max(?1, -9223372036854) * 1000000 AND first_us < min(?2, 9223372036854) * 1000000 "
+      "AND (?4 IS NULL OR c.address = ?4 OR s.address = ?4) AND (?5 IS NULL OR f.ip_proto = ?5) "
+      "AND (?6 IS NULL OR EXISTS (SELECT 1 FROM labels l WHERE l.id IN (f.ndpi_id, f.app_id, f.master_id) "
+      "AND l.name = ?6 COLLATE NOCASE)) "
       "ORDER BY bytes_c2s + bytes_s2c DESC, first_us, f.id LIMIT ?3";
-  return collect<FlowRow>(db, kSql, range, limit, [](Statement& s, FlowRow& r) {
-    FlowRecord& f = r.flow;
-    r.run_id = s.int_at(0);
-    f.ip_proto = static_cast<uint8_t>(s.int_at(1));
-    f.client = IpAddr::parse(s.text_at(2)).value_or(IpAddr{});
-    f.client_port = static_cast<uint16_t>(s.int_at(3));
-    f.server = IpAddr::parse(s.text_at(4)).value_or(IpAddr{});
-    f.server_port = static_cast<uint16_t>(s.int_at(5));
-    f.vlan = static_cast<uint16_t>(s.int_at(6));
-    f.outer_vlan = static_cast<uint16_t>(s.int_at(7));
-    f.tunnel = s.int_at(8) != 0;
-    f.first_us = s.int_at(9);
-    f.last_us = s.int_at(10);
-    f.packets_c2s = static_cast<uint64_t>(s.int_at(11));
-    f.bytes_c2s = static_cast<uint64_t>(s.int_at(12));
-    f.packets_s2c = static_cast<uint64_t>(s.int_at(13));
-    f.bytes_s2c = static_cast<uint64_t>(s.int_at(14));
-    std::string end = s.text_at(15);
-    for (FlowEnd e :
-         {FlowEnd::kIdle, FlowEnd::kActive, FlowEnd::kClosed, FlowEnd::kEvicted, FlowEnd::kEndOfCapture}) {
-      if (end == flow_end_name(e)) f.end = e;
-    }
-    f.app.guessed = s.int_at(16) != 0;
-    r.ndpi = s.text_at(17);
-    r.app = s.text_at(18);
-    r.master = s.text_at(19);
-    r.category = s.text_at(20);
-  });
+  std::optional<std::string> host;
+  if (!filter.host.empty()) {
+    auto ip = IpAddr::parse(filter.host);
+    if (!ip)
+      return make_error(ErrorCode::kInvalidArgument, "--host '" + filter.host + "' is not an IP address");
+    host = ip->to_string();
+  }
+  std::optional<uint8_t> l4;
+  if (!filter.protocol.empty()) l4 = ip_proto_number(filter.protocol);
+  auto bind_filter = [&](Statement& st) {
+    if (host) st.bind(4, *host);
+    if (l4) st.bind(5, int{*l4});
+    if (!filter.protocol.empty() && !l4) st.bind(6, filter.protocol);
+  };
+  return collect<FlowRow>(
+      db, kSql, range, limit,
+      [](Statement& s, FlowRow& r) {
+        FlowRecord& f = r.flow;
+        r.run_id = s.int_at(0);
+        f.ip_proto = static_cast<uint8_t>(s.int_at(1));
+        f.client = IpAddr::parse(s.text_at(2)).value_or(IpAddr{});
+        f.client_port = static_cast<uint16_t>(s.int_at(3));
+        f.server = IpAddr::parse(s.text_at(4)).value_or(IpAddr{});
+        f.server_port = static_cast<uint16_t>(s.int_at(5));
+        f.vlan = static_cast<uint16_t>(s.int_at(6));
+        f.outer_vlan = static_cast<uint16_t>(s.int_at(7));
+        f.tunnel = s.int_at(8) != 0;
+        f.first_us = s.int_at(9);
+        f.last_us = s.int_at(10);
+        f.packets_c2s = static_cast<uint64_t>(s.int_at(11));
+        f.bytes_c2s = static_cast<uint64_t>(s.int_at(12));
+        f.packets_s2c = static_cast<uint64_t>(s.int_at(13));
+        f.bytes_s2c = static_cast<uint64_t>(s.int_at(14));
+        std::string end = s.text_at(15);
+        for (FlowEnd e : {FlowEnd::kIdle, FlowEnd::kActive, FlowEnd::kClosed, FlowEnd::kEvicted,
+                          FlowEnd::kEndOfCapture}) {
+          if (end == flow_end_name(e)) f.end = e;
+        }
+        f.app.guessed = s.int_at(16) != 0;
+        r.ndpi = s.text_at(17);
+        r.app = s.text_at(18);
+        r.master = s.text_at(19);
+        r.category = s.text_at(20);
+      },
+      bind_filter);
 }
 
 Result<std::vector<AppRow>> query_apps(const Database& db, TimeRange range, size_t limit) {

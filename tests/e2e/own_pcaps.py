@@ -82,6 +82,24 @@ def main():
                      f"the HTTPS flow on port 8443 is TLS by inspection ({[fl['ndpi'] for fl in tls]})")
         dns = [fl for fl in flows if fl["server_port"] == 53]
         checks.check(len(dns) >= 2 and all(fl["app"] == "DNS" for fl in dns), "DNS flows are DNS")
+        # Flow filters pick the flows the whole list holds for them, no more, no fewer.
+        def labels(fl):
+            return {(fl[k] or "").lower() for k in ("ndpi", "app", "master")}
+        for extra, keep in ((("--host", "10.99.42.1"), lambda fl: "10.99.42.1" in (fl["client"], fl["server"])),
+                            (("--host", "fd00:99:0::2"), lambda fl: "fd00:99::2" in (fl["client"], fl["server"])),
+                            (("--protocol", "UDP"), lambda fl: fl["l4"] == "udp"),
+                            (("--protocol", "http"), lambda fl: "http" in labels(fl)),
+                            (("--host", "10.99.0.2", "--protocol", "dns"),
+                             lambda fl: "10.99.0.2" in (fl["client"], fl["server"]) and "dns" in labels(fl))):
+            want = [fl for fl in flows if keep(fl)]
+            checks.check(len(want) > 0, f"report flows {' '.join(extra)}: the captures have such flows")
+            checks.equal(nl.report("flows", a, *extra), want, f"report flows {' '.join(extra)}")
+        # An option a report does not take is refused, not ignored.
+        for kind, extra in (("hosts", ("--host", "10.99.0.1")), ("top", ("--protocol", "dns")),
+                            ("flows", ("--step", "5m")), ("flows", ("--host", "not-an-address"))):
+            r = nl.run("report", kind, "--db", a, *extra)
+            checks.check(r.returncode == 2 and extra[0] in r.stderr and len(r.stderr.strip().splitlines()) == 1,
+                         f"report {kind} {' '.join(extra)}: one line naming the option, exit 2 ({r.stderr.strip()})")
         host = nl.run("report", "host", "10.99.0.2", "--db", a, "--format", "json")
         checks.equal(host.returncode, 0, f"report host 10.99.0.2 ({host.stderr.strip()})")
         detail = json.loads(host.stdout)

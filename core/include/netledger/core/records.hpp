@@ -5,7 +5,9 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -144,5 +146,7 @@ struct TrafficBatch {
 
 // Transport protocol name as reports show it ("tcp", "udp", "icmp", "ipv6-icmp"...).
 std::string ip_proto_name(uint8_t ip_proto);
+// The protocol number of such a name ("udp", "ip-99"), in any case; none for another.
+std::optional<uint8_t> ip_proto_number(std::string_view name);
 
 }  // namespace netledger

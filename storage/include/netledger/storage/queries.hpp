@@ -101,8 +101,16 @@ struct RunRow {
 Result<std::vector<HostRow>> query_hosts(const Database& db, TimeRange range, size_t limit);
 // Innermost transport protocols by bytes, most first.
 Result<std::vector<ProtocolRow>> query_protocols(const Database& db, TimeRange range, size_t limit);
-// Flows that overlap the range, by total bytes, most first.
-Result<std::vector<FlowRow>> query_flows(const Database& db, TimeRange range, size_t limit);
+// Which flows: those with this host at either end, of this L4 protocol ("udp") or
+// application (nDPI's name, e.g. "TLS", of the flow, its app or its master; any case).
+struct FlowFilter {
+  std::string host;
+  std::string protocol;
+};
+// Flows that overlap the range, by total bytes, most first. kInvalidArgument for a host
+// that is not an address.
+Result<std::vector<FlowRow>> query_flows(const Database& db, TimeRange range, size_t limit,
+                                         const FlowFilter& filter = {});
 // Application protocols by bytes, most first.
 Result<std::vector<AppRow>> query_apps(const Database& db, TimeRange range, size_t limit);
 // One host: kNotFound when the database has never seen it.
