@@ -172,6 +172,17 @@ std::string human_rate(double bps) {
   return buf;
 }
 
+// The start and end of `s` around "...", `max` bytes in all, cut between characters.
+std::string elide_middle(const std::string& s, size_t max) {
+  if (max < 5 || s.size() <= max) return s;
+  size_t head = (max - 3) / 2;
+  size_t from = s.size() - (max - 3 - head);
+  auto continuation = [&](size_t i) { return (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80; };
+  while (head > 0 && continuation(head)) --head;
+  while (from < s.size() && continuation(from)) ++from;
+  return s.substr(0, head) + "..." + s.substr(from);
+}
+
 std::string render_table(const Table& t, const TimeZone& tz) {
   std::vector<size_t> cols;
   for (size_t i = 0; i < t.columns.size(); ++i) {
@@ -183,7 +194,7 @@ std::string render_table(const Table& t, const TimeZone& tz) {
   for (const auto& row : t.rows) {
     cells.emplace_back();
     for (size_t i : cols) {
-      cells.back().push_back(human_cell(row[i], t.columns[i].kind, tz));
+      cells.back().push_back(elide_middle(human_cell(row[i], t.columns[i].kind, tz), t.columns[i].max_width));
       width[i] = std::max(width[i], cells.back().back().size());
     }
   }

@@ -234,7 +234,7 @@ Result<Table> runs_report(const storage::Database& db, const ReportOptions& o) {
   t.title = "Capture runs";
   t.columns = {{"id", "Run", Kind::kCount},
                {"kind", "Kind", Kind::kText},
-               {"source", "Source", Kind::kText},
+               {"source", "Source", Kind::kText, true, 64},  // a replay's files, all named
                {"status", "Status", Kind::kText},
                {"started", "Started", Kind::kTime, false},
                {"first_packet", "First packet", Kind::kTime},

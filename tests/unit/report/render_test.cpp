@@ -48,6 +48,32 @@ TEST(Render, TableUsesHumanUnitsAndAlignsNumbersRight) {
   EXPECT_NE(t.find("   12 B"), std::string::npos) << t;
 }
 
+// A replay of a thousand rotated files names them all: the terminal shows where the list
+// starts and ends, JSON and CSV all of it.
+TEST(Render, LongTextKeepsItsStartAndEndInATerminalTable) {
+  auto one_column = [](const std::string& text, size_t width) {
+    Table t;
+    t.name = "runs";
+    t.columns = {{"source", "Source", Kind::kText, true, width}, {"status", "Status", Kind::kText}};
+    t.rows = {{text, std::string("complete")}};
+    return t;
+  };
+  std::string names;
+  for (int i = 0; i < 1000; ++i) names += (i ? " r" : "r") + std::to_string(1000 + i) + ".pcap";
+  const Table runs = one_column(names, 24);
+  const std::string table = render_table(runs);
+  EXPECT_NE(table.find("\nr1000.pcap... r1999.pcap  complete\n"), std::string::npos) << table;
+  EXPECT_EQ(table.find("r1500.pcap"), std::string::npos);
+  EXPECT_NE(render_json(runs).find(names), std::string::npos);
+  EXPECT_NE(render_csv(runs).find(names), std::string::npos);
+  // Cut between characters, never inside one: each e-acute is two bytes.
+  const std::string accents = "\xc3\xa9t\xc3\xa9-\xc3\xa9t\xc3\xa9-\xc3\xa9t\xc3\xa9-\xc3\xa9t\xc3\xa9";
+  EXPECT_NE(render_table(one_column(accents, 17)).find("\xc3\xa9t\xc3\xa9-...-\xc3\xa9t\xc3\xa9 "),
+            std::string::npos)
+      << render_table(one_column(accents, 17));
+  EXPECT_NE(render_table(one_column(names, 0)).find(names), std::string::npos);
+}
+
 TEST(HumanBytes, SwitchesUnitsAt1024) {
   EXPECT_EQ(human_bytes(1023), "1023 B");
   EXPECT_EQ(human_bytes(1024), "1.0 KiB");

@@ -24,6 +24,9 @@ struct Column {
   std::string header;  // terminal table heading
   Kind kind = Kind::kText;
   bool in_table = true;  // some columns are for machines only (JSON/CSV)
+  // Terminal table: longer text keeps its start and end around "..." (0: no limit).
+  // JSON and CSV always have the whole text.
+  size_t max_width = 0;
 };
 
 using Cell = std::variant<std::monostate, std::string, int64_t, double, bool, uint64_t>;
