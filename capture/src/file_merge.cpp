@@ -35,10 +35,6 @@ FileMerge::~FileMerge() = default;
 FileMerge::FileMerge(FileMerge&&) noexcept = default;
 FileMerge& FileMerge::operator=(FileMerge&&) noexcept = default;
 
-size_t FileMerge::size() const noexcept {
-  return inputs_.size();
-}
-
 Status FileMerge::add(const std::string& path) {
   auto src = PacketSource::open_file(path);
   if (!src.ok()) return src.error();

@@ -38,7 +38,6 @@ class FileMerge {
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
   // The last error was a file that could no longer be opened (changed since add()).
   [[nodiscard]] bool failed() const noexcept { return failed_; }
-  [[nodiscard]] size_t size() const noexcept;
   // Files are never dropped by the kernel.
   [[nodiscard]] DropCounts drops() const noexcept { return {}; }
 
