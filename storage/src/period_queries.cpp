@@ -151,7 +151,7 @@ Result<Timeline> query_timeline(const Database& db, TimeRange range, int64_t ste
     if (l4) {
       where += " AND t.ip_proto = " + std::to_string(int{*l4});
     } else {
-      where += " AND t.app_id = (SELECT id FROM labels WHERE name = ?)";
+      where += " AND t.app_id IN (SELECT id FROM labels WHERE name = ? COLLATE NOCASE)";
       binds.push_back(filter.protocol);
     }
   }

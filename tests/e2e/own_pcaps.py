@@ -94,6 +94,10 @@ def main():
             want = [fl for fl in flows if keep(fl)]
             checks.check(len(want) > 0, f"report flows {' '.join(extra)}: the captures have such flows")
             checks.equal(nl.report("flows", a, *extra), want, f"report flows {' '.join(extra)}")
+        # Protocol names are matched in any case, in the timeline as in the flows.
+        timelines = [nl.report("timeline", a, "--protocol", p, "--step", "1d") for p in ("DNS", "dns")]
+        checks.check(len(timelines[0]) > 0 and timelines[0] == timelines[1],
+                     f"report timeline --protocol DNS and dns: the same, not empty ({timelines[0]})")
         # An option a report does not take is refused, not ignored.
         for kind, extra in (("hosts", ("--host", "10.99.0.1")), ("top", ("--protocol", "dns")),
                             ("flows", ("--step", "5m")), ("flows", ("--host", "not-an-address"))):
