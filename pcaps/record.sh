@@ -59,16 +59,18 @@ ip netns exec $B ethtool -K veth-s tso off gso off gro off tx off >/dev/null
 # also works on kernels built without 802.1Q support (CONFIG_VLAN_8021Q).
 clang -O2 -target bpf -I"/usr/include/$(clang -print-multiarch)" -c "$here/vlan_tag.bpf.c" -o "$work/vlan_tag.o"
 tagged_pair() {  # tagged_pair NAME SUBNET SECTION
-  ip link add "$1-c" netns $A type veth peer name "$1-s" netns $B
-  ip -n $A addr add "$2.1/24" dev "$1-c"
-  ip -n $B addr add "$2.2/24" dev "$1-s"
-  for end in "$A $1-c" "$B $1-s"; do
-    set -- $end "$3"
-    ip -n "$1" link set "$2" up
-    ip netns exec "$1" ethtool -K "$2" tso off gso off gro off tx off >/dev/null
-    ip netns exec "$1" tc qdisc add dev "$2" clsact
-    ip netns exec "$1" tc filter add dev "$2" egress bpf da obj "$work/vlan_tag.o" sec "$3"
-    ip netns exec "$1" tc filter add dev "$2" ingress bpf da obj "$work/vlan_tag.o" sec untag
+  local name=$1 subnet=$2 section=$3 ns dev
+  ip link add "$name-c" netns $A type veth peer name "$name-s" netns $B
+  ip -n $A addr add "$subnet.1/24" dev "$name-c"
+  ip -n $B addr add "$subnet.2/24" dev "$name-s"
+  for ns in $A $B; do
+    dev=$name-c
+    [ "$ns" = $B ] && dev=$name-s
+    ip -n "$ns" link set "$dev" up
+    ip netns exec "$ns" ethtool -K "$dev" tso off gso off gro off tx off >/dev/null
+    ip netns exec "$ns" tc qdisc add dev "$dev" clsact
+    ip netns exec "$ns" tc filter add dev "$dev" egress bpf da obj "$work/vlan_tag.o" sec "$section"
+    ip netns exec "$ns" tc filter add dev "$dev" ingress bpf da obj "$work/vlan_tag.o" sec untag
   done
 }
 tagged_pair vlan 10.99.42 vlan

@@ -46,11 +46,6 @@ Result<Document> top_document(const storage::Database& db, const ReportOptions& 
   bars.unit = "bytes";
   const std::string by = o.by.empty() ? "hosts" : o.by;
   if (by == "hosts" || by == "host") {
-    if (!o.protocol.empty() || !o.host.empty()) {
-      return make_error(ErrorCode::kInvalidArgument,
-                        "report top --by hosts takes no --host/--protocol filter; use report host ADDRESS or "
-                        "report timeline --protocol");
-    }
     auto rows = storage::query_hosts(db, o.range, 0);
     if (!rows.ok()) return rows.error();
     uint64_t total = 0;
