@@ -75,7 +75,7 @@ void Accountant::charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPac
       settle(f);  // the next part carries on with this part's answer
       AppInfo app = f.app;
       end_flow(index, FlowEnd::kActive);
-      index = new_flow(key, hash, ts_us, client_is_lo, l, false, false);
+      index = new_flow(key, hash, ts_us, client_is_lo, l, innermost, true);
       Flow& g = table_.at(index);
       g.client_is_lo = client_is_lo;
       g.counted = counted;
@@ -83,7 +83,7 @@ void Accountant::charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPac
       g.classified = true;
     }
   }
-  if (index == kNoFlow) index = new_flow(key, hash, ts_us, src_is_lo, l, innermost, true);
+  if (index == kNoFlow) index = new_flow(key, hash, ts_us, src_is_lo, l, innermost, false);
 
   Flow& f = table_.at(index);
   const int dir = (src_is_lo == f.client_is_lo) ? 0 : 1;
@@ -271,7 +271,7 @@ void Accountant::add_neighbor(int64_t ts_us, const Neighbor& n) {
 }
 
 uint32_t Accountant::new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, bool src_is_lo,
-                              const IpLayer& l, bool innermost, bool classify) {
+                              const IpLayer& l, bool innermost, bool continues) {
   if (table_.size() >= table_.max_flows()) {
     // The cap is reached: the flow whose time is up soonest makes room, and the eviction
     // is counted.
@@ -295,9 +295,10 @@ uint32_t Accountant::new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, 
   f.dpi_slot = kNoSlot;
   f.app = AppInfo{};
   f.classified = false;
-  if (classify && inspector_.inspecting()) {
+  if (continues) return index;
+  if (inspector_.inspecting()) {
     f.dpi_slot = open_slot();
-  } else if (classify) {  // without inspection the guess from the ports is the answer from the start
+  } else {  // without inspection the guess from the ports is the answer from the start
     ask_final(f, ts_us / 1'000'000);
     take_answer(f);
   }

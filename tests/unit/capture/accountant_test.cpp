@@ -282,6 +282,7 @@ TEST(Accountant, ActiveTimeoutSplitsALongFlowWithoutCountingItTwice) {
   auto flows = t.sink.flows();
   ASSERT_EQ(flows.size(), 3U);
   EXPECT_EQ(flows[0].end, FlowEnd::kActive);
+  EXPECT_EQ(t.acct.flows_seen(), 1U);  // one flow in three records, as the host counts say
   EXPECT_EQ(t.sink.hosts()["10.0.0.1"].flows, 1U);
   EXPECT_EQ(t.sink.hosts()["10.0.0.1"].packets_sent, 6U);
 }

@@ -74,8 +74,10 @@ class Accountant {
   };
 
   void charge_layer(int64_t ts_us, uint32_t wire_len, const DecodedPacket& pkt, int layer);
+  // `continues`: the next part of a flow split at its active timeout, which carries on
+  // with the part before's answer and is not a flow of its own in any count.
   uint32_t new_flow(const FlowKey& key, uint64_t hash, int64_t ts_us, bool src_is_lo, const IpLayer& l,
-                    bool innermost, bool classify);
+                    bool innermost, bool continues);
   void classify(Flow& f, const IpLayer& l, int64_t ts_us);
   bool take_answer(Flow& f);
   void ask_final(Flow& f, int64_t seen_s);
