@@ -38,8 +38,9 @@ void Pipeline::on_packet(const RawPacket& raw) {
   ++stats_.packets_read;
   stats_.bytes_read += raw.wire_len;
   stats_.bytes_captured += raw.caplen;
-  if (stats_.first_packet_us == 0 || raw.ts_us < stats_.first_packet_us) stats_.first_packet_us = raw.ts_us;
-  if (raw.ts_us > stats_.last_packet_us) stats_.last_packet_us = raw.ts_us;
+  // A time of 0 is a time (a device whose clock was never set), not "none yet".
+  if (stats_.packets_read == 1 || raw.ts_us < stats_.first_packet_us) stats_.first_packet_us = raw.ts_us;
+  if (stats_.packets_read == 1 || raw.ts_us > stats_.last_packet_us) stats_.last_packet_us = raw.ts_us;
   if (raw.caplen < raw.wire_len) decoder_.anomalies().bump(Anomaly::kSnaplenCut);
   switch (decoder_.decode(raw.link_type, raw.data, raw.caplen, raw.ts_us, decoded_)) {
     case Verdict::kIp:

@@ -254,8 +254,8 @@ Result<Table> runs_report(const storage::Database& db, const ReportOptions& o) {
     std::string anomalies;
     for (const auto& [name, n] : s.anomalies)
       anomalies += (anomalies.empty() ? "" : " ") + name + "=" + std::to_string(n);
-    Cell first = s.first_packet_us ? seconds_from_us(s.first_packet_us) : Cell{};
-    Cell last = s.last_packet_us ? seconds_from_us(s.last_packet_us) : Cell{};
+    Cell first = s.packets_read > 0 ? seconds_from_us(s.first_packet_us) : Cell{};
+    Cell last = s.packets_read > 0 ? seconds_from_us(s.last_packet_us) : Cell{};
     t.rows.push_back({Cell{r.id}, s.kind, s.source, s.status, Cell{s.started_s}, first, last,
                       count(s.packets_read), count(s.bytes_read), count(s.packets_decoded),
                       count(s.non_ip_packets), count(s.drops_kernel), count(s.drops_interface),

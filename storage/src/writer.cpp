@@ -440,7 +440,11 @@ Status Writer::end_run(int64_t run_id, const CaptureStats& stats) {
   if (!st.ok()) return st.error();
   std::string status = written.ok() ? stats.status : "failed";
   std::string error = written.ok() ? stats.error : written.error().message;
-  st->bind(1, run_id).bind(2, stats.finished_s).bind(3, stats.first_packet_us).bind(4, stats.last_packet_us);
+  // A run without packets has no packet times (NULL: runs are then placed by wall time).
+  const bool any = stats.packets_read > 0;
+  st->bind(1, run_id).bind(2, stats.finished_s);
+  st->bind(3, any ? std::optional{stats.first_packet_us} : std::nullopt);
+  st->bind(4, any ? std::optional{stats.last_packet_us} : std::nullopt);
   st->bind(5, stats.packets_read).bind(6, stats.bytes_read).bind(7, stats.bytes_captured);
   st->bind(8, stats.packets_decoded).bind(9, stats.non_ip_packets).bind(10, stats.drops_kernel);
   st->bind(11, stats.drops_interface)

@@ -111,7 +111,22 @@ def main():
         r = nl.replay([empty], edb)
         checks.equal(r.returncode, 0, f"empty capture exit status ({r.stderr.strip()})")
         checks.equal(nl.report("hosts", edb), [], "empty capture has no hosts")
-        checks.equal(nl.report("runs", edb)[0]["status"], "complete", "empty capture run status")
+        run = nl.report("runs", edb)[0]
+        checks.equal(run["status"], "complete", "empty capture run status")
+        checks.equal((run["first_packet"], run["last_packet"]), (None, None), "an empty capture has no packet times")
+        checks.equal(len(nl.report("runs", edb, "--since", str(run["started"] - 60))), 1,
+                     "an empty run is placed by when it ran")
+
+        # A clock never set: a packet stamped 0 (1970) has a time like any other.
+        data = open(os.path.join(pcaps, "ping.pcap"), "rb").read()
+        epoch = os.path.join(work, "epoch.pcap")
+        open(epoch, "wb").write(data[:24] + struct.pack("<II", 0, 0) + data[32:])
+        zdb = nl.db("epoch.db")
+        checks.equal(nl.replay([epoch], zdb).returncode, 0, "a capture with a packet at time 0 imports")
+        run = nl.report("runs", zdb)[0]
+        last = struct.unpack("<I", data[24:28])[0]
+        checks.equal(run["first_packet"], 0, "a packet at time 0 is the run's first")
+        checks.check(run["last_packet"] >= last, f"the run's last packet is the file's ({run['last_packet']})")
 
         # Cut mid-record: every packet before the cut is kept, with a warning and in runs.
         data = open(good, "rb").read()
