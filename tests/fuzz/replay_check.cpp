@@ -1,0 +1,194 @@
+#include "replay_check.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "netledger/capture/file_merge.hpp"
+#include "netledger/capture/pipeline.hpp"
+#include "netledger/core/sink.hpp"
+
+namespace netledger::fuzz {
+
+namespace {
+
+bool verbose = false;
+
+[[noreturn]] void broken(const char* what, long long a, long long b) {
+  std::fprintf(stderr, "replay_check: %s (%lld vs %lld)\n", what, a, b);
+  std::abort();
+}
+
+void expect_equal(const char* what, uint64_t a, uint64_t b) {
+  if (a != b) broken(what, static_cast<long long>(a), static_cast<long long>(b));
+}
+
+void expect(bool ok, const char* what) {
+  if (!ok) broken(what, 0, 0);
+}
+
+// Keeps the sums of what the accountant emitted, and checks each record on arrival.
+class CheckingSink : public TrafficSink {
+ public:
+  Result<int64_t> begin_run(const CaptureStats&) override { return int64_t{1}; }
+
+  Status consume(TrafficBatch&& b) override {
+    for (const HostBucket& h : b.hosts) {
+      expect(h.bucket_s % 60 == 0, "host bucket not on a minute");
+      expect(h.packets_sent + h.packets_received + h.flows > 0, "empty host bucket");
+      min_bucket = std::min(min_bucket, h.bucket_s);
+      max_bucket = std::max(max_bucket, h.bucket_s);
+      host_packets_sent += h.packets_sent;
+      host_packets_received += h.packets_received;
+      host_bytes_sent += h.bytes_sent;
+      host_bytes_received += h.bytes_received;
+      host_flows += h.flows;
+    }
+    for (const ProtocolBucket& p : b.protocols) {
+      expect(p.bucket_s % 60 == 0, "protocol bucket not on a minute");
+      min_bucket = std::min(min_bucket, p.bucket_s);
+      max_bucket = std::max(max_bucket, p.bucket_s);
+      protocol_packets += p.packets;
+      protocol_bytes += p.bytes;
+      protocol_flows += p.flows;
+    }
+    for (const FlowRecord& f : b.flows) {
+      expect(f.first_us <= f.last_us, "flow ends before it starts");
+      expect(f.packets_c2s + f.packets_s2c > 0, "flow without packets");
+      min_flow_us = std::min(min_flow_us, f.first_us);
+      max_flow_us = std::max(max_flow_us, f.last_us);
+      flow_packets += f.packets_c2s + f.packets_s2c;
+      flow_bytes += f.bytes_c2s + f.bytes_s2c;
+      ++flow_records;
+      // A part after an active timeout goes on with the same flow: its ends were counted
+      // by the first part.
+      const std::string key = key_of(f);
+      auto split = splits.find(key);
+      if (split != splits.end() && split->second > 0) {
+        --split->second;
+      } else {
+        flow_starts_at_hosts += f.client == f.server ? 1 : 2;
+      }
+      if (f.end == FlowEnd::kActive) {
+        ++active_splits;
+        ++splits[key];
+      }
+    }
+    return {};
+  }
+
+  Status end_run(int64_t, const CaptureStats& s) override {
+    stats = s;
+    ended = true;
+    return {};
+  }
+
+  static std::string key_of(const FlowRecord& f) {
+    return f.client.to_string() + " " + std::to_string(f.client_port) + " " + f.server.to_string() + " " +
+           std::to_string(f.server_port) + " " + std::to_string(f.ip_proto) + " " + std::to_string(f.vlan) +
+           " " + std::to_string(f.outer_vlan);
+  }
+
+  CaptureStats stats;
+  bool ended = false;
+  std::map<std::string, uint64_t> splits;  // flows split at an active timeout, by key
+  uint64_t flow_starts_at_hosts = 0;
+  uint64_t host_packets_sent = 0, host_packets_received = 0, host_bytes_sent = 0, host_bytes_received = 0;
+  uint64_t host_flows = 0;
+  uint64_t protocol_packets = 0, protocol_bytes = 0, protocol_flows = 0;
+  uint64_t flow_packets = 0, flow_bytes = 0, flow_records = 0, active_splits = 0;
+  int64_t min_bucket = INT64_MAX, max_bucket = INT64_MIN;
+  int64_t min_flow_us = INT64_MAX, max_flow_us = INT64_MIN;
+};
+
+// A file in memory with a name the merge can open (and open again at its turn).
+class MemoryFile {
+ public:
+  explicit MemoryFile(const std::string& bytes) : fd_(memfd_create("fuzz-capture", MFD_CLOEXEC)) {
+    expect(fd_ >= 0, "memfd_create failed");
+    size_t done = 0;
+    while (done < bytes.size()) {
+      ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+      expect(n > 0, "writing the memory file failed");
+      done += static_cast<size_t>(n);
+    }
+  }
+  ~MemoryFile() { ::close(fd_); }
+  MemoryFile(const MemoryFile&) = delete;
+  MemoryFile& operator=(const MemoryFile&) = delete;
+  [[nodiscard]] std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+void replay_and_check(const std::vector<std::string>& files, const ReplayOptions& options) {
+  std::vector<std::unique_ptr<MemoryFile>> memory;
+  capture::FileMerge merge;
+  size_t taken = 0;
+  for (const std::string& bytes : files) {
+    memory.push_back(std::make_unique<MemoryFile>(bytes));
+    if (merge.add(memory.back()->path()).ok()) ++taken;
+  }
+  if (taken == 0) {
+    if (verbose) std::fprintf(stderr, "not read: no file is a capture\n");
+    return;
+  }
+
+  CheckingSink sink;
+  capture::AccountantOptions flow;
+  flow.dpi = options.dpi;
+  flow.max_flows = options.max_flows;
+  flow.dpi_thread = false;
+  capture::Pipeline pipeline(sink, flow, "replay", "fuzz");
+  expect(pipeline.begin().ok(), "begin failed");
+  for (;;) {
+    capture::FeedEnd end = pipeline.feed(merge);
+    if (end == capture::FeedEnd::kTruncated && !merge.failed()) continue;
+    expect(end == capture::FeedEnd::kComplete, "replay from memory did not complete");
+    break;
+  }
+  expect(pipeline.finish("complete").ok(), "finish failed");
+  expect(sink.ended, "the run was not ended");
+
+  const CaptureStats& s = sink.stats;
+  expect_equal("decoded frames vs protocol bucket packets", s.packets_decoded, sink.protocol_packets);
+  expect(sink.protocol_bytes <= s.bytes_read, "protocol bytes above the bytes read");
+  expect_equal("packets sent vs received", sink.host_packets_sent, sink.host_packets_received);
+  expect_equal("bytes sent vs received", sink.host_bytes_sent, sink.host_bytes_received);
+  expect_equal("flow packets vs host packets", sink.flow_packets, sink.host_packets_sent);
+  expect_equal("flow bytes vs host bytes", sink.flow_bytes, sink.host_bytes_sent);
+  expect(sink.protocol_flows <= s.flows_seen, "more innermost flows than flows");
+  expect_equal("host flow counts vs the flows' ends", sink.host_flows, sink.flow_starts_at_hosts);
+  expect_equal("flow records vs flows seen and active splits", sink.flow_records,
+               s.flows_seen + sink.active_splits);
+  if (sink.flow_records > 0) {
+    if (sink.min_flow_us < s.first_packet_us)
+      broken("a flow starts before the run's first packet", sink.min_flow_us, s.first_packet_us);
+    if (sink.max_flow_us > s.last_packet_us)
+      broken("a flow ends after the run's last packet", sink.max_flow_us, s.last_packet_us);
+  }
+  if (sink.max_bucket != INT64_MIN) {
+    expect(sink.min_bucket * 1'000'000 >= s.first_packet_us - 60'000'000 &&
+               sink.max_bucket * 1'000'000 <= s.last_packet_us,
+           "buckets outside the run's time");
+  }
+  if (!verbose) return;
+  std::fprintf(
+      stderr, "ok: %llu packets, %llu decoded, %llu flows, %llu host flow starts\n",
+      static_cast<unsigned long long>(s.packets_read), static_cast<unsigned long long>(s.packets_decoded),
+      static_cast<unsigned long long>(sink.flow_records), static_cast<unsigned long long>(sink.host_flows));
+}
+
+void set_verbose(bool on) {
+  verbose = on;
+}
+
+}  // namespace netledger::fuzz
