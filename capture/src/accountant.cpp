@@ -32,7 +32,7 @@ Accountant::Accountant(AccountantOptions options, TrafficSink& sink)
 bool Accountant::add(int64_t ts_us, uint32_t wire_len, const DecodedPacket& pkt) {
   if (!status_.ok()) return false;
   if (retiring_head_ < retiring_.size()) complete_retiring(false);
-  if (ts_us > now_us_ || bucket_s_ < 0) {
+  if (ts_us > now_us_ || bucket_s_ == kNoBucket) {
     if (!advance(ts_us)) return false;
   }
   ts_us = time_of(ts_us);
@@ -444,13 +444,13 @@ uint32_t Accountant::soonest_due() {
 
 bool Accountant::advance(int64_t now_us) {
   if (!status_.ok()) return false;
-  if (bucket_s_ >= 0 && now_us <= now_us_) return true;
+  if (bucket_s_ != kNoBucket && now_us <= now_us_) return true;
   const int64_t before_us = now_us_;
   now_us_ = now_us;
   // Time only moves forward: the bucket changes once the open one is over.
-  if (bucket_s_ < 0 || now_us >= (bucket_s_ + opt_.bucket_s) * 1'000'000) {
+  if (bucket_s_ == kNoBucket || now_us >= (bucket_s_ + opt_.bucket_s) * 1'000'000) {
     int64_t bucket = floor_div(floor_div(now_us, 1'000'000), opt_.bucket_s) * opt_.bucket_s;
-    if (bucket_s_ < 0) bucket_s_ = bucket;
+    if (bucket_s_ == kNoBucket) bucket_s_ = bucket;
     if (bucket != bucket_s_) {
       if (!roll_bucket(before_us)) return false;
       bucket_s_ = bucket;
@@ -521,7 +521,7 @@ bool Accountant::finish() {
   }
   complete_retiring(true);
   dirty_.clear();
-  if (bucket_s_ < 0) return emit(false);
+  if (bucket_s_ == kNoBucket) return emit(false);
   return emit(true);
 }
 

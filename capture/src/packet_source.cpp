@@ -72,6 +72,9 @@ struct PacketSource::Impl {
   int dlt = 0;
   bool live = false;
   bool reopenable = false;  // a regular file, not standard input
+  // A plain pcap file libpcap reads: its 32-bit seconds are unsigned (as the format and
+  // Wireshark have them; libpcap sign-extends, putting times after 2038 before 1970).
+  bool unsigned_seconds = false;
   int fd = -1;
   int timeout_ms = 200;
 };
@@ -146,6 +149,7 @@ Result<std::unique_ptr<PacketSource>> PacketSource::open_file(const std::string&
   const int dlt = pcap_datalink(p);
   impl->dlt = dlt;
   impl->reopenable = regular;
+  impl->unsigned_seconds = pcap_major_version(p) == 2;  // pcapng is 1
   std::vector<int> dlts{dlt};
   if (pcapng && PcapngReader::takes(head, sizeof head, dlt)) {
     // Each interface has its own link type: the file is refused only when none of
@@ -230,7 +234,8 @@ ReadResult PacketSource::next(RawPacket& out) noexcept {
   }
   switch (rc) {
     case 1:
-      out.ts_us = to_us(hdr->ts.tv_sec, hdr->ts.tv_usec);
+      out.ts_us = to_us(impl_->unsigned_seconds ? static_cast<uint32_t>(hdr->ts.tv_sec) : hdr->ts.tv_sec,
+                        hdr->ts.tv_usec);
       out.caplen = hdr->caplen;
       out.wire_len = hdr->len < hdr->caplen ? hdr->caplen : hdr->len;
       out.data = data;

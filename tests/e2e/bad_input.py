@@ -128,6 +128,23 @@ def main():
         checks.equal(run["first_packet"], 0, "a packet at time 0 is the run's first")
         checks.check(run["last_packet"] >= last, f"the run's last packet is the file's ({run['last_packet']})")
 
+        # After 2038: pcap's 32-bit seconds are unsigned (as the format and Wireshark read
+        # them), whether netledger's reader (2.4), libpcap (2.2) or a stream reads the file.
+        late = 0xF0000000
+        record = struct.pack("<II", late, 0) + data[32:40] + data[40:40 + struct.unpack("<I", data[32:36])[0]]
+        for minor, via_stdin in ((4, False), (2, False), (4, True)):
+            f = os.path.join(work, f"late-2.{minor}.pcap")
+            open(f, "wb").write(data[:4] + struct.pack("<HH", 2, minor) + data[8:24] + record)
+            ldb = nl.db(f"late-2.{minor}-{via_stdin}.db")
+            if via_stdin:
+                with open(f, "rb") as stdin:
+                    r = nl.run("replay", "-q", "-", "--db", ldb, stdin=stdin)
+            else:
+                r = nl.replay([f], ldb)
+            what = f"a packet after 2038 in pcap 2.{minor}" + (" on standard input" if via_stdin else "")
+            checks.equal(r.returncode, 0, f"{what} imports ({r.stderr.strip()})")
+            checks.equal(nl.report("runs", ldb)[0]["first_packet"], late, f"{what} keeps its time")
+
         # Cut mid-record: every packet before the cut is kept, with a warning and in runs.
         data = open(good, "rb").read()
         full_db, cut_db = nl.db("full.db"), nl.db("cut.db")

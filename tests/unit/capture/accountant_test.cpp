@@ -106,6 +106,15 @@ TEST(Accountant, RstClosesAndANewSynStartsAFreshFlow) {
   EXPECT_EQ(t.acct.flows_seen(), 2U);
 }
 
+TEST(Accountant, TimesBefore1970AreBucketedLikeAnyOther) {
+  Feeder t;
+  t.tcp(-90 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kSyn);
+  t.tcp(-30 * kSec, "10.0.0.1", 5000, "10.0.0.2", 80, kAck);
+  ASSERT_TRUE(t.acct.finish());
+  EXPECT_EQ(t.sink.host_buckets(), (std::vector<int64_t>{-120, -120, -60, -60}));  // both hosts in each
+  EXPECT_EQ(t.sink.hosts()["10.0.0.1"].packets_sent, 2U);
+}
+
 TEST(Accountant, IdleFlowsExpireOnPacketTime) {
   AccountantOptions o;
   o.idle_timeout_s = 10;

@@ -121,8 +121,10 @@ class Accountant {
   size_t retiring_head_ = 0;
   Status status_;
   int64_t now_us_ = 0;
-  int64_t bucket_s_ = -1;        // start of the open bucket
-  int64_t wheel_s_ = INT64_MIN;  // the first second whose flows the wheel has not looked at
+  // bucket_s_ before the first packet (a time before 1970 is a time, not "none").
+  static constexpr int64_t kNoBucket = INT64_MIN;
+  int64_t bucket_s_ = kNoBucket;  // start of the open bucket
+  int64_t wheel_s_ = INT64_MIN;   // the first second whose flows the wheel has not looked at
   std::vector<uint32_t> dirty_;
   HostTable hosts_;
   std::array<ProtoCounters, 256> protocols_{};
