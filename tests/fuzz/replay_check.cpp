@@ -5,13 +5,19 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "netledger/capture/file_merge.hpp"
 #include "netledger/capture/pipeline.hpp"
 #include "netledger/core/sink.hpp"
+#include "netledger/storage/database.hpp"
+#include "netledger/storage/queries.hpp"
+#include "netledger/storage/writer.hpp"
 
 namespace netledger::fuzz {
 
@@ -32,12 +38,37 @@ void expect(bool ok, const char* what) {
   if (!ok) broken(what, 0, 0);
 }
 
-// Keeps the sums of what the accountant emitted, and checks each record on arrival.
+struct Totals {
+  uint64_t packets_sent = 0, bytes_sent = 0, packets_received = 0, bytes_received = 0, flows = 0;
+  friend bool operator==(const Totals&, const Totals&) = default;
+};
+
+// Keeps the sums of what the accountant emitted, and checks each record on arrival;
+// passes everything on to `next` when there is one.
 class CheckingSink : public TrafficSink {
  public:
-  Result<int64_t> begin_run(const CaptureStats&) override { return int64_t{1}; }
+  explicit CheckingSink(TrafficSink* next) : next_(next) {}
+
+  Result<int64_t> begin_run(const CaptureStats& s) override {
+    if (next_ != nullptr) return next_->begin_run(s);
+    return int64_t{1};
+  }
 
   Status consume(TrafficBatch&& b) override {
+    for (const HostBucket& h : b.hosts) {
+      Totals& t = by_host[h.host.to_string()];
+      t.packets_sent += h.packets_sent;
+      t.bytes_sent += h.bytes_sent;
+      t.packets_received += h.packets_received;
+      t.bytes_received += h.bytes_received;
+      t.flows += h.flows;
+    }
+    for (const ProtocolBucket& p : b.protocols) {
+      Totals& t = by_protocol[p.ip_proto];
+      t.packets_sent += p.packets;
+      t.bytes_sent += p.bytes;
+      t.flows += p.flows;
+    }
     for (const HostBucket& h : b.hosts) {
       expect(h.bucket_s % 60 == 0, "host bucket not on a minute");
       expect(h.packets_sent + h.packets_received + h.flows > 0, "empty host bucket");
@@ -79,12 +110,14 @@ class CheckingSink : public TrafficSink {
         ++splits[key];
       }
     }
+    if (next_ != nullptr) return next_->consume(std::move(b));
     return {};
   }
 
-  Status end_run(int64_t, const CaptureStats& s) override {
+  Status end_run(int64_t run_id, const CaptureStats& s) override {
     stats = s;
     ended = true;
+    if (next_ != nullptr) return next_->end_run(run_id, s);
     return {};
   }
 
@@ -96,6 +129,8 @@ class CheckingSink : public TrafficSink {
 
   CaptureStats stats;
   bool ended = false;
+  std::map<std::string, Totals> by_host;
+  std::map<uint8_t, Totals> by_protocol;   // packets and bytes in the _sent fields
   std::map<std::string, uint64_t> splits;  // flows split at an active timeout, by key
   uint64_t flow_starts_at_hosts = 0;
   uint64_t host_packets_sent = 0, host_packets_received = 0, host_bytes_sent = 0, host_bytes_received = 0;
@@ -104,6 +139,9 @@ class CheckingSink : public TrafficSink {
   uint64_t flow_packets = 0, flow_bytes = 0, flow_records = 0, active_splits = 0;
   int64_t min_bucket = INT64_MAX, max_bucket = INT64_MIN;
   int64_t min_flow_us = INT64_MAX, max_flow_us = INT64_MIN;
+
+ private:
+  TrafficSink* next_;
 };
 
 // A file in memory with a name the merge can open (and open again at its turn).
@@ -127,6 +165,63 @@ class MemoryFile {
   int fd_;
 };
 
+// A database in a directory of its own, removed with it.
+class TempDatabase {
+ public:
+  TempDatabase() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "netledger-fuzz-XXXXXX").string();
+    expect(mkdtemp(pattern.data()) != nullptr, "mkdtemp failed");
+    dir_ = pattern;
+  }
+  ~TempDatabase() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  TempDatabase(const TempDatabase&) = delete;
+  TempDatabase& operator=(const TempDatabase&) = delete;
+  [[nodiscard]] std::string path() const { return (dir_ / "fuzz.db").string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// What the store gives back equals what the accountant sent it, per host and per
+// protocol, over all time (the coarsest tables, rolled up) and over the run's minutes.
+void check_store(const std::string& path, const CheckingSink& sink) {
+  auto db = storage::Database::open(path, storage::OpenMode::kReadOnly);
+  expect(db.ok(), "the stored database does not open");
+  std::vector<storage::TimeRange> ranges{{}};
+  if (sink.max_bucket != INT64_MIN) ranges.push_back({sink.min_bucket, sink.max_bucket + 60});
+  for (const storage::TimeRange& range : ranges) {
+    auto hosts = storage::query_hosts(**db, range, 0);
+    expect(hosts.ok(), "query_hosts failed");
+    expect_equal("stored hosts vs hosts sent", hosts->size(), sink.by_host.size());
+    for (const storage::HostRow& h : *hosts) {
+      auto it = sink.by_host.find(h.address);
+      expect(it != sink.by_host.end(), "a stored host was never sent");
+      const Totals stored{h.packets_sent, h.bytes_sent, h.packets_received, h.bytes_received, h.flows};
+      if (!(stored == it->second)) {
+        std::fprintf(stderr, "host %s\n", h.address.c_str());
+        broken("stored host totals vs sent (bytes sent)", static_cast<long long>(h.bytes_sent),
+               static_cast<long long>(it->second.bytes_sent));
+      }
+    }
+    auto protocols = storage::query_protocols(**db, range, 0);
+    expect(protocols.ok(), "query_protocols failed");
+    expect_equal("stored protocols vs protocols sent", protocols->size(), sink.by_protocol.size());
+    for (const storage::ProtocolRow& p : *protocols) {
+      auto it = sink.by_protocol.find(p.ip_proto);
+      expect(it != sink.by_protocol.end(), "a stored protocol was never sent");
+      expect_equal("stored protocol packets", p.packets, it->second.packets_sent);
+      expect_equal("stored protocol bytes", p.bytes, it->second.bytes_sent);
+      expect_equal("stored protocol flows", p.flows, it->second.flows);
+    }
+  }
+  auto flows = storage::query_flows(**db, {}, 0);
+  expect(flows.ok(), "query_flows failed");
+  expect_equal("stored flows vs flow records", flows->size(), sink.flow_records);
+}
+
 }  // namespace
 
 void replay_and_check(const std::vector<std::string>& files, const ReplayOptions& options) {
@@ -142,7 +237,17 @@ void replay_and_check(const std::vector<std::string>& files, const ReplayOptions
     return;
   }
 
-  CheckingSink sink;
+  std::optional<TempDatabase> temp;
+  std::unique_ptr<storage::Writer> writer;
+  if (options.store) {
+    temp.emplace();
+    auto db = storage::Database::open(temp->path(), storage::OpenMode::kReadWrite);
+    expect(db.ok(), "the database does not open");
+    auto w = storage::Writer::open(std::move(*db));
+    expect(w.ok(), "the writer does not open");
+    writer = std::move(*w);
+  }
+  CheckingSink sink(writer.get());
   capture::AccountantOptions flow;
   flow.dpi = options.dpi;
   flow.max_flows = options.max_flows;
@@ -179,6 +284,10 @@ void replay_and_check(const std::vector<std::string>& files, const ReplayOptions
     expect(sink.min_bucket * 1'000'000 >= s.first_packet_us - 60'000'000 &&
                sink.max_bucket * 1'000'000 <= s.last_packet_us,
            "buckets outside the run's time");
+  }
+  if (options.store) {
+    writer.reset();
+    check_store(temp->path(), sink);
   }
   if (!verbose) return;
   std::fprintf(

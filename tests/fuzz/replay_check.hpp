@@ -13,6 +13,7 @@ namespace netledger::fuzz {
 struct ReplayOptions {
   bool dpi = true;                 // inspection (else a guess by port for every flow)
   uint32_t max_flows = 1'000'000;  // the live-flow cap (evictions past it)
+  bool store = false;              // also through the writer into a database, read back
 };
 
 // Replays `files` (each the bytes of one capture file) as one run and checks:
@@ -22,7 +23,9 @@ struct ReplayOptions {
 //  - the flows carry every packet charged to hosts, and each flow's times are in order
 //    and inside the run's;
 //  - flow counts: one start per flow record unless a flow went on past an active timeout;
-//  - buckets are aligned and inside the run's time.
+//  - buckets are aligned and inside the run's time;
+//  - with `store`: the database's hosts, protocols and flows, over all time and over the
+//    run's minutes, equal what the accountant sent.
 // Files the merge refuses (not a capture, cut in the header) are skipped, as replay
 // refuses them before reading anything.
 void replay_and_check(const std::vector<std::string>& files, const ReplayOptions& options = {});
