@@ -1,5 +1,6 @@
 #include "replay_check.hpp"
 
+#include <sqlite3.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -185,11 +186,41 @@ class TempDatabase {
   std::filesystem::path dir_;
 };
 
+// Sums by key from `sql`, whose rows are a key and five numbers (see Totals).
+std::map<std::string, Totals> sums(const storage::Database& db, const std::string& sql) {
+  sqlite3_stmt* st = nullptr;
+  expect(sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &st, nullptr) == SQLITE_OK, "sums do not prepare");
+  std::map<std::string, Totals> out;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    auto n = [&](int i) { return static_cast<uint64_t>(sqlite3_column_int64(st, i)); };
+    out[reinterpret_cast<const char*>(sqlite3_column_text(st, 0))] = Totals{n(1), n(2), n(3), n(4), n(5)};
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
 // What the store gives back equals what the accountant sent it, per host and per
-// protocol, over all time (the coarsest tables, rolled up) and over the run's minutes.
+// protocol: in every resolution's table (minutes, and the hour, day and month rollups),
+// and through the reports over all time and over the run's minutes.
 void check_store(const std::string& path, const CheckingSink& sink) {
   auto db = storage::Database::open(path, storage::OpenMode::kReadOnly);
   expect(db.ok(), "the stored database does not open");
+  // Each resolution's table (the day and month views add the hours not folded yet).
+  std::map<std::string, Totals> sent_protocols;
+  for (const auto& [proto, t] : sink.by_protocol) sent_protocols[std::to_string(proto)] = t;
+  for (const std::string res : {"minute", "hour", "day", "month"}) {
+    const std::string view = res == "day" || res == "month" ? "v_" : "";
+    auto hosts = sums(**db,
+                      "SELECT h.address, sum(packets_sent), sum(bytes_sent), sum(packets_received), "
+                      "sum(bytes_received), sum(flows) FROM " +
+                          view + "host_traffic_" + res + " t JOIN hosts h ON h.id = t.host_id GROUP BY 1");
+    auto protocols = sums(**db, "SELECT ip_proto, sum(packets), sum(bytes), 0, 0, sum(flows) FROM " + view +
+                                    "protocol_traffic_" + res + " GROUP BY 1");
+    if (hosts != sink.by_host || protocols != sent_protocols) {
+      std::fprintf(stderr, "in the %s tables\n", res.c_str());
+      broken(hosts != sink.by_host ? "stored host sums vs sent" : "stored protocol sums vs sent", 0, 0);
+    }
+  }
   std::vector<storage::TimeRange> ranges{{}};
   if (sink.max_bucket != INT64_MIN) ranges.push_back({sink.min_bucket, sink.max_bucket + 60});
   for (const storage::TimeRange& range : ranges) {

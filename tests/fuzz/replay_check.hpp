@@ -24,8 +24,9 @@ struct ReplayOptions {
 //    and inside the run's;
 //  - flow counts: one start per flow record unless a flow went on past an active timeout;
 //  - buckets are aligned and inside the run's time;
-//  - with `store`: the database's hosts, protocols and flows, over all time and over the
-//    run's minutes, equal what the accountant sent.
+//  - with `store`: the database's host and protocol sums in every resolution's table
+//    (minute, hour, day, month), its reports' hosts and protocols over all time and
+//    over the run's minutes, and its flows equal what the accountant sent.
 // Files the merge refuses (not a capture, cut in the header) are skipped, as replay
 // refuses them before reading anything.
 void replay_and_check(const std::vector<std::string>& files, const ReplayOptions& options = {});
