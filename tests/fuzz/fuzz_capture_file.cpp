@@ -21,7 +21,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     in.remove_prefix(at + kSeparator.size());
   }
   files.emplace_back(in);
-  // An odd length caps the flow table at 8 flows, so evictions are fuzzed too.
-  netledger::fuzz::replay_and_check(files, {true, size % 2 == 1 ? 8U : 1'000'000U, false});
+  netledger::fuzz::replay_and_check(files, netledger::fuzz::fuzz_options(size, false));
   return 0;
 }

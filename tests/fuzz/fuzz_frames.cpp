@@ -8,8 +8,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
-  // An odd length caps the flow table at 8 flows, so evictions are fuzzed too.
   netledger::fuzz::replay_and_check({netledger::fuzz::pcap_of_frames(data, size)},
-                                    {true, size % 2 == 1 ? 8U : 1'000'000U, false});
+                                    netledger::fuzz::fuzz_options(size, false));
   return 0;
 }

@@ -31,6 +31,10 @@ struct ReplayOptions {
 // refuses them before reading anything.
 void replay_and_check(const std::vector<std::string>& files, const ReplayOptions& options = {});
 
+// The options a fuzz target replays an input of `input_size` bytes with: an odd length
+// caps the flow table at 8 flows, so evictions are fuzzed too.
+ReplayOptions fuzz_options(size_t input_size, bool store);
+
 // Prints a line of what each replay saw (for the input runner, not while fuzzing).
 void set_verbose(bool on);
 
