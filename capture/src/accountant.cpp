@@ -380,10 +380,11 @@ void Accountant::close_flow(Flow& f, FlowEnd why) {
 }
 
 // The clock only moves forward: a packet stamped earlier than one already seen
-// (interfaces a little out of step, a clock stepped back) is charged to the open bucket.
-// It keeps its own time unless that is an idle timeout or more behind the clock: then it
-// happens at the clock's time, or its flow would be over as soon as it started, and after
-// a step back of an hour every packet would be a flow of its own.
+// (interfaces a little out of step) is charged to the open bucket. It keeps its own time
+// unless that is an idle timeout or more behind the clock: then it happens at the clock's
+// time, or its flow would be over as soon as it started. (The pipeline tells a clock set
+// back from one bad time stamp by the packet after it, and restarts the clock for the
+// first: see Pipeline::on_jump.)
 int64_t Accountant::time_of(int64_t ts_us) const {
   return now_us_ - ts_us >= opt_.idle_timeout_s * 1'000'000 ? now_us_ : ts_us;
 }
@@ -523,6 +524,13 @@ bool Accountant::finish() {
   dirty_.clear();
   if (bucket_s_ == kNoBucket) return emit(false);
   return emit(true);
+}
+
+bool Accountant::restart_clock() {
+  if (!finish()) return false;
+  bucket_s_ = kNoBucket;
+  wheel_s_ = INT64_MIN;
+  return true;
 }
 
 }  // namespace netledger::capture

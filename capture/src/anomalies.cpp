@@ -28,6 +28,8 @@ const char* anomaly_name(Anomaly a) noexcept {
     case Anomaly::kTooManyLayers: return "too_many_layers";
     case Anomaly::kFragmentsDropped: return "fragments_dropped";
     case Anomaly::kSnaplenCut: return "snaplen_cut";
+    case Anomaly::kTimeOutlier: return "time_outlier";
+    case Anomaly::kClockStepBack: return "clock_stepped_back";
     case Anomaly::kCount: break;
   }
   return "unknown";

@@ -20,7 +20,7 @@ int64_t wall_now_us() {
 }  // namespace
 
 Pipeline::Pipeline(TrafficSink& sink, AccountantOptions options, std::string kind, std::string source)
-    : sink_(sink), accountant_(options, sink) {
+    : sink_(sink), accountant_(options, sink), jump_us_(options.idle_timeout_s * 1'000'000) {
   stats_.kind = std::move(kind);
   stats_.source = std::move(source);
   stats_.status = "running";
@@ -34,7 +34,7 @@ Status Pipeline::begin() {
   return {};
 }
 
-void Pipeline::on_packet(const RawPacket& raw) {
+void Pipeline::on_packet(const RawPacket& raw, int64_t at_us) {
   ++stats_.packets_read;
   stats_.bytes_read += raw.wire_len;
   stats_.bytes_captured += raw.caplen;
@@ -42,36 +42,90 @@ void Pipeline::on_packet(const RawPacket& raw) {
   if (stats_.packets_read == 1 || raw.ts_us < stats_.first_packet_us) stats_.first_packet_us = raw.ts_us;
   if (stats_.packets_read == 1 || raw.ts_us > stats_.last_packet_us) stats_.last_packet_us = raw.ts_us;
   if (raw.caplen < raw.wire_len) decoder_.anomalies().bump(Anomaly::kSnaplenCut);
-  switch (decoder_.decode(raw.link_type, raw.data, raw.caplen, raw.ts_us, decoded_)) {
+  switch (decoder_.decode(raw.link_type, raw.data, raw.caplen, at_us, decoded_)) {
     case Verdict::kIp:
       ++stats_.packets_decoded;
-      accountant_.add(raw.ts_us, raw.wire_len, decoded_);
+      accountant_.add(at_us, raw.wire_len, decoded_);
       break;
     case Verdict::kNonIp:
       ++stats_.non_ip_packets;
       if (decoded_.has_neighbor) {
-        accountant_.add_neighbor(raw.ts_us, decoded_.neighbor);
+        accountant_.add_neighbor(at_us, decoded_.neighbor);
       } else {
-        accountant_.advance(raw.ts_us);
+        accountant_.advance(at_us);
       }
       break;
-    case Verdict::kBroken: accountant_.advance(raw.ts_us); break;
+    case Verdict::kBroken: accountant_.advance(at_us); break;
   }
+}
+
+bool Pipeline::jumps(int64_t ts_us) const {
+  if (!accountant_.clock_started()) return false;
+  const int64_t clock_us = accountant_.clock_us();
+  return ts_us - clock_us >= jump_us_ || clock_us - ts_us >= jump_us_;
+}
+
+// Packet time is the clock, and it moves forward only. A packet that jumps an idle
+// timeout or more from it is told apart by the packet after it:
+// - ahead, and the next one is back behind it: one bad time stamp (a corrupt record, a
+//   clock glitch). It is counted at the clock's time, or every packet after it would be
+//   charged to the minute it claims, years away perhaps.
+// - behind, and the next one is behind the clock too: the capturing host's clock was set
+//   back. What is live ends as at the end of a capture and the clock starts again from
+//   this packet, or the traffic until the clock caught up again (an hour of it, after a
+//   step of an hour) would all be charged to the open minute.
+// - behind, alone (the next is not, or there is none): counted at the clock's time.
+// - ahead, and the next one goes on from it (a quiet spell, a clock set forward, or no next
+//   packet): its own time, as any other.
+void Pipeline::on_jump(const RawPacket& raw, const int64_t* next_us) {
+  const int64_t clock_us = accountant_.clock_us();
+  if (raw.ts_us > clock_us) {
+    const bool alone = next_us != nullptr && raw.ts_us - *next_us >= jump_us_;
+    if (alone) decoder_.anomalies().bump(Anomaly::kTimeOutlier);
+    on_packet(raw, alone ? clock_us : raw.ts_us);
+    return;
+  }
+  if (next_us != nullptr && clock_us - *next_us >= jump_us_) {
+    decoder_.anomalies().bump(Anomaly::kClockStepBack);
+    if (accountant_.restart_clock()) on_packet(raw, raw.ts_us);
+    return;
+  }
+  decoder_.anomalies().bump(Anomaly::kTimeOutlier);
+  on_packet(raw, clock_us);
 }
 
 template <class Source>
 FeedEnd Pipeline::feed_from(Source& source, const FeedOptions& options) {
   const int64_t deadline_us = options.duration_s > 0 ? wall_now_us() + options.duration_s * 1'000'000 : 0;
   RawPacket raw;
+  RawPacket next;
+  bool have_next = false;  // `next` holds the packet read after one that jumped
+  ReadResult next_r = ReadResult::kEnd;
   FeedEnd end = FeedEnd::kComplete;
   for (;;) {
-    if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
+    if (!have_next && options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
       end = FeedEnd::kStopped;
       break;
     }
-    ReadResult r = source.next(raw);
+    ReadResult r = next_r;
+    if (have_next) {
+      raw = next;
+      have_next = false;
+    } else {
+      r = source.next(raw);
+    }
     if (r == ReadResult::kPacket) {
-      on_packet(raw);
+      if (jumps(raw.ts_us)) {
+        // The next read may reuse the frame's bytes: it waits in a copy of its own.
+        held_.assign(raw.data, raw.data + raw.caplen);
+        RawPacket held = raw;
+        held.data = held_.data();
+        next_r = source.next(next);
+        have_next = true;
+        on_jump(held, next_r == ReadResult::kPacket ? &next.ts_us : nullptr);
+      } else {
+        on_packet(raw, raw.ts_us);
+      }
       if (!accountant_.status().ok()) {
         end = FeedEnd::kSinkFailed;
         last_error_ = accountant_.status().error().message;
@@ -90,7 +144,7 @@ FeedEnd Pipeline::feed_from(Source& source, const FeedOptions& options) {
     }
     // The wall clock is read on quiet reads and every 64 packets, not per packet.
     bool check_clock = r == ReadResult::kTimeout || (stats_.packets_read & 0x3F) == 0;
-    if (deadline_us != 0 && check_clock && wall_now_us() >= deadline_us) {
+    if (!have_next && deadline_us != 0 && check_clock && wall_now_us() >= deadline_us) {
       end = FeedEnd::kStopped;
       break;
     }

@@ -131,10 +131,11 @@ TEST(Accountant, IdleFlowsExpireOnPacketTime) {
   EXPECT_EQ(flows[1].end, FlowEnd::kEndOfCapture);
 }
 
-// A packet stamped before the clock by an idle timeout or more (a clock stepped back)
-// happens at the clock's time: after a step back of an hour a connection stays one flow,
-// not one flow a packet that is over as soon as it starts. One a little behind
-// (interfaces out of step) keeps its own time. Both are charged to the open minute.
+// Packets stamped before the clock by an idle timeout or more happen at the clock's
+// time: a connection stays one flow, not one flow a packet that is over as soon as it
+// starts. One a little behind (interfaces out of step) keeps its own time. Both are
+// charged to the open minute. (A pipeline restarts the clock instead when the packets
+// after such a one are behind too: see pipeline_test.cpp.)
 TEST(Accountant, PacketsStampedFarBeforeTheClockHappenAtTheClocksTime) {
   AccountantOptions o;
   o.idle_timeout_s = 10;

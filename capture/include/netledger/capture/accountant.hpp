@@ -46,6 +46,12 @@ class Accountant {
   bool advance(int64_t now_us);
   // Ends every live flow and emits the last bucket.
   bool finish();
+  // The clock was set back (see Pipeline): what is live ends as at the end of a capture,
+  // and the next packet starts the clock again, before the time it had.
+  bool restart_clock();
+  // The packet time the clock has reached, once a packet has started it.
+  [[nodiscard]] bool clock_started() const noexcept { return bucket_s_ != kNoBucket; }
+  [[nodiscard]] int64_t clock_us() const noexcept { return now_us_; }
 
   [[nodiscard]] const Status& status() const noexcept { return status_; }
   [[nodiscard]] uint64_t flows_seen() const noexcept { return flows_seen_; }

@@ -35,6 +35,8 @@ enum class Anomaly : uint8_t {
   kTooManyLayers,
   kFragmentsDropped,  // fragmented datagrams never completed (timed out, crowded out, malformed)
   kSnaplenCut,        // frame captured shorter than it was on the wire (informational)
+  kTimeOutlier,       // stamped far from the packets around it: counted at the clock's time
+  kClockStepBack,     // the capturing clock was set back: flows ended, the clock restarted
   kCount,
 };
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "netledger/capture/accountant.hpp"
 #include "netledger/capture/decoder.hpp"
@@ -50,7 +51,13 @@ class Pipeline {
   [[nodiscard]] const Accountant& accountant() const noexcept { return accountant_; }
 
  private:
-  void on_packet(const RawPacket& raw);
+  // Counts the frame in the run's statistics and charges it at `at_us`.
+  void on_packet(const RawPacket& raw, int64_t at_us);
+  // Whether `ts_us` is a jump: an idle timeout or more from the clock, either way.
+  [[nodiscard]] bool jumps(int64_t ts_us) const;
+  // Charges a packet that jumped, given the time of the one after it (if any): see
+  // pipeline.cpp.
+  void on_jump(const RawPacket& raw, const int64_t* next_us);
   template <class Source>
   FeedEnd feed_from(Source& source, const FeedOptions& options);
 
@@ -59,6 +66,8 @@ class Pipeline {
   Decoder decoder_;
   DecodedPacket decoded_;
   CaptureStats stats_;
+  int64_t jump_us_;
+  std::vector<uint8_t> held_;  // a packet that jumped, while the next one is read
   int64_t run_id_ = 0;
   std::string last_error_;
 };

@@ -1,0 +1,141 @@
+// The pipeline's clock: packets stamped far from the ones around them.
+#include "netledger/capture/pipeline.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "support/memory_sink.hpp"
+#include "support/packet_builder.hpp"
+#include "support/temp_dir.hpp"
+
+namespace netledger::capture {
+
+namespace {
+
+constexpr int64_t kT0 = 1'700'000'040;  // a minute's start
+constexpr int64_t kSec = 1'000'000;
+
+// A pcap file of one UDP packet from 10.0.0.1 to 10.0.0.2 at each of `seconds`, with
+// `cut` bytes taken off the end.
+std::string write_pcap(const test::TempDir& dir, const std::vector<int64_t>& seconds, size_t cut = 0) {
+  std::vector<uint8_t> frame =
+      test::Frame().ethernet(0x0800).ipv4("10.0.0.1", "10.0.0.2", 17).udp(1000, 53).payload(20).finish();
+  std::vector<uint8_t> out;
+  auto put32 = [&](uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  };
+  for (uint32_t v : {0xa1b2c3d4U, 2U | 4U << 16, 0U, 0U, 65535U, 1U}) put32(v);
+  for (int64_t s : seconds) {
+    put32(static_cast<uint32_t>(s));
+    put32(0);
+    put32(static_cast<uint32_t>(frame.size()));
+    put32(static_cast<uint32_t>(frame.size()));
+    out.insert(out.end(), frame.begin(), frame.end());
+  }
+  out.resize(out.size() - cut);
+  std::string path = dir.file("t.pcap");
+  FILE* fp = std::fopen(path.c_str(), "wb");
+  std::fwrite(out.data(), 1, out.size(), fp);
+  std::fclose(fp);
+  return path;
+}
+
+struct Replayed {
+  std::map<int64_t, uint64_t> sent;  // bucket -> packets 10.0.0.1 sent
+  std::vector<FlowRecord> flows;
+  std::map<std::string, uint64_t> anomalies;
+  CaptureStats stats;
+  FeedEnd end = FeedEnd::kComplete;
+};
+
+Replayed replay(const std::vector<int64_t>& seconds, size_t cut = 0) {
+  test::TempDir dir;
+  auto src = PacketSource::open_file(write_pcap(dir, seconds, cut));
+  EXPECT_TRUE(src.ok());
+  test::MemorySink sink;
+  AccountantOptions o;
+  o.dpi = false;
+  o.dpi_thread = false;
+  Pipeline p(sink, o, "replay", "t.pcap");
+  EXPECT_TRUE(p.begin().ok());
+  Replayed r;
+  r.end = p.feed(**src);
+  EXPECT_TRUE(p.finish("complete").ok());
+  for (const auto& b : sink.batches) {
+    for (const HostBucket& h : b.hosts) {
+      if (h.host.to_string() == "10.0.0.1") r.sent[h.bucket_s] += h.packets_sent;
+    }
+    r.flows.insert(r.flows.end(), b.flows.begin(), b.flows.end());
+  }
+  for (const auto& [name, n] : sink.last_stats.anomalies) r.anomalies[name] = n;
+  r.stats = sink.last_stats;
+  return r;
+}
+
+}  // namespace
+
+// One packet stamped decades ahead, between packets ten seconds apart: it is counted at the
+// clock's time, and the packets after it in their own minutes, in the one flow they are.
+TEST(PipelineClock, OneStampFarAheadIsCountedAtTheClocksTime) {
+  std::vector<int64_t> t;
+  for (int i = 0; i < 6; ++i) t.push_back(kT0 + i * 10);
+  t.push_back(4'000'000'000);
+  for (int i = 6; i < 12; ++i) t.push_back(kT0 + i * 10);
+  Replayed r = replay(t);
+  EXPECT_EQ(r.sent, (std::map<int64_t, uint64_t>{{kT0, 7}, {kT0 + 60, 6}}));
+  ASSERT_EQ(r.flows.size(), 1U);
+  EXPECT_EQ(r.flows[0].packets_c2s, 13U);
+  EXPECT_EQ(r.flows[0].last_us, (kT0 + 110) * kSec);
+  EXPECT_EQ(r.anomalies, (std::map<std::string, uint64_t>{{"time_outlier", 1}}));
+  EXPECT_EQ(r.stats.last_packet_us, 4'000'000'000 * kSec);  // the run says what the file holds
+}
+
+// One packet stamped far behind (a clock never set: time 0) is counted at the clock's time.
+TEST(PipelineClock, OneStampFarBehindIsCountedAtTheClocksTime) {
+  Replayed r = replay({kT0, kT0 + 10, 0, kT0 + 20, kT0 + 70});
+  EXPECT_EQ(r.sent, (std::map<int64_t, uint64_t>{{kT0, 4}, {kT0 + 60, 1}}));
+  ASSERT_EQ(r.flows.size(), 1U);
+  EXPECT_EQ(r.flows[0].first_us, kT0 * kSec);
+  EXPECT_EQ(r.anomalies, (std::map<std::string, uint64_t>{{"time_outlier", 1}}));
+  EXPECT_EQ(r.stats.first_packet_us, 0);
+}
+
+// The capturing clock set back two hours: the packets after the step are charged to their
+// own minutes, not piled into the minute open before it; the flow live then ends there.
+TEST(PipelineClock, AClockSetBackRestartsTheClock) {
+  std::vector<int64_t> t;
+  for (int i = 0; i < 9; ++i) t.push_back(kT0 + i * 10);
+  for (int i = 0; i < 9; ++i) t.push_back(kT0 - 7200 + i * 10);
+  Replayed r = replay(t);
+  EXPECT_EQ(r.sent, (std::map<int64_t, uint64_t>{{kT0 - 7200, 6}, {kT0 - 7140, 3}, {kT0, 6}, {kT0 + 60, 3}}));
+  ASSERT_EQ(r.flows.size(), 2U);
+  EXPECT_EQ(r.flows[0].first_us, kT0 * kSec);
+  EXPECT_EQ(r.flows[0].last_us, (kT0 + 80) * kSec);
+  EXPECT_EQ(r.flows[0].end, FlowEnd::kEndOfCapture);
+  EXPECT_EQ(r.flows[1].first_us, (kT0 - 7200) * kSec);
+  EXPECT_EQ(r.flows[1].packets_c2s, 9U);
+  EXPECT_EQ(r.anomalies, (std::map<std::string, uint64_t>{{"clock_stepped_back", 1}}));
+}
+
+// A quiet spell of an hour is a jump that the next packet goes on from: no anomaly, and
+// the last packet of a file after a jump keeps its own time too.
+TEST(PipelineClock, AQuietSpellKeepsItsTimes) {
+  Replayed r = replay({kT0, kT0 + 3600, kT0 + 3610, kT0 + 7200});
+  EXPECT_EQ(r.sent, (std::map<int64_t, uint64_t>{{kT0, 1}, {kT0 + 3600, 2}, {kT0 + 7200, 1}}));
+  EXPECT_EQ(r.flows.size(), 3U);
+  EXPECT_TRUE(r.anomalies.empty());
+}
+
+// A file cut inside the record after a jump keeps the packet that jumped.
+TEST(PipelineClock, ACutAfterAJumpKeepsThePacketBeforeIt) {
+  Replayed r = replay({kT0, kT0 + 3600, kT0 + 3601}, 5);
+  EXPECT_EQ(r.end, FeedEnd::kTruncated);
+  EXPECT_EQ(r.sent, (std::map<int64_t, uint64_t>{{kT0, 1}, {kT0 + 3600, 1}}));
+  EXPECT_EQ(r.stats.packets_read, 2U);
+}
+
+}  // namespace netledger::capture
