@@ -54,7 +54,8 @@ int run_capture(CaptureArgs& a) {
   }
   Status done = pipeline.finish(status);
   if (!done.ok()) {
-    print_error(done.error().message);
+    // The store's failure ended the feed and was said then; anything else is said now.
+    if (done.error().message != pipeline.last_error()) print_error(done.error().message);
     return kExitFailed;
   }
   const CaptureStats& s = pipeline.stats();

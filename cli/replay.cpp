@@ -86,7 +86,8 @@ int run_replay(const ReplayArgs& a) {
   }
   Status done = pipeline.finish(status);
   if (!done.ok()) {
-    print_error(done.error().message);
+    // The store's failure ended the feed and was said then; anything else is said now.
+    if (done.error().message != pipeline.last_error()) print_error(done.error().message);
     return kExitFailed;
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

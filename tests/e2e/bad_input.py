@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Bad input: each broken case gets one clear line naming the file and the problem and a
 non-zero exit; a capture cut mid-record keeps every packet before the cut and says so;
-an empty capture is not an error.
+an empty capture is not an error; a disk that fills mid-run fails the run and keeps what was
+stored before.
 
 Usage: bad_input.py NETLEDGER_BINARY PCAPS_DIR [SHARED_PCAPS_DIR]"""
 import os
@@ -17,6 +18,19 @@ from common import Checks, Netledger
 
 def pcap_header(linktype=1, magic=0xA1B2C3D4):
     return struct.pack("<IHHiIII", magic, 2, 4, 0, 0, 65535, linktype)
+
+
+def many_flows_pcap(path, n):
+    """A pcap of `n` one-packet UDP flows, each between its own pair of addresses."""
+    with open(path, "wb") as out:
+        out.write(pcap_header())
+        for i in range(n):
+            src = bytes([10, i >> 16 & 255, i >> 8 & 255, i & 255])
+            dst = bytes([11, i >> 16 & 255, i >> 8 & 255, i & 255])
+            udp = struct.pack("!HHHH", 40000 + i % 20000, 53, 8 + 4, 0) + b"abcd"
+            ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0, src, dst) + udp
+            frame = b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00" + ip
+            out.write(struct.pack("<IIII", 1_700_000_000 + i // 100, 0, len(frame), len(frame)) + frame)
 
 
 def one_line_error(checks, result, must_name, must_say, what):
@@ -181,6 +195,31 @@ def main():
                        "report on a missing database")
         one_line_error(checks, nl.run("report", "hosts", "--db", text), text, "not a netledger database",
                        "report on a file that is not a database")
+
+        # A disk that fills during the run: one line naming the database, the run marked
+        # failed with the reason, and what was stored before the disk filled still readable.
+        small = os.path.join(work, "small-disk")
+        os.mkdir(small)
+        if os.getuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", small],
+                                               capture_output=True).returncode == 0:
+            try:
+                many, n = os.path.join(work, "many-flows.pcap"), 120000
+                many_flows_pcap(many, n)
+                sdb = os.path.join(small, "x.db")
+                r = nl.replay([many], sdb)
+                one_line_error(checks, r, sdb, "disk is full", "a disk that fills during the replay")
+                run = nl.report("runs", sdb)[0]
+                checks.equal(run["status"], "failed", "the run on a full disk is marked failed")
+                checks.check("full" in (run["error"] or ""), f"runs says the disk was full ({run['error']})")
+                flows = nl.report("flows", sdb)
+                checks.check(0 < len(flows) < n, f"the flows stored before the disk filled are kept ({len(flows)})")
+                hosts = nl.report("hosts", sdb)
+                checks.check(0 < len(hosts) < 2 * n, f"the host rows stored before the disk filled are kept ({len(hosts)})")
+                checks.check(run["packets_read"] < n, f"the replay stopped when the disk filled ({run['packets_read']})")
+            finally:
+                subprocess.run(["umount", small], check=False)
+        else:
+            print("note: the full-disk case needs root to mount a small tmpfs; not run")
 
         # The broken files of the shared corpus: no crash, no hang (the sanitizer build runs this).
         if shared and os.path.isdir(os.path.join(shared, "corpus")):
