@@ -107,8 +107,9 @@ FeedEnd Pipeline::feed_from(Source& source, const FeedOptions& options) {
       end = FeedEnd::kStopped;
       break;
     }
-    ReadResult r = next_r;
+    ReadResult r;
     if (have_next) {
+      r = next_r;
       raw = next;
       have_next = false;
     } else {

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/pcap_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace netledger::capture {
@@ -15,34 +16,16 @@ namespace {
 
 constexpr uint32_t kFrame = 20;
 
-// A little-endian microsecond pcap file of Ethernet frames stamped `seconds`; every byte
-// of each frame is `tag`, so a packet tells which file it came from. `cut` bytes are
-// taken off the end.
+// A pcap file of frames stamped `seconds`; every byte of each frame is `tag`, so a packet
+// tells which file it came from. `cut` bytes are taken off the end.
 std::string write_pcap(const test::TempDir& dir, const std::string& name, char tag,
                        const std::vector<double>& seconds, size_t cut = 0) {
-  std::vector<uint8_t> out;
-  auto put32 = [&](uint32_t v) {
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-  };
-  put32(0xa1b2c3d4);
-  put32(2 | 4U << 16);  // version 2.4
-  put32(0);
-  put32(0);
-  put32(262144);
-  put32(1);
+  std::vector<test::StampedFrame> frames;
   for (double s : seconds) {
-    put32(static_cast<uint32_t>(s));
-    put32(static_cast<uint32_t>((s - static_cast<uint32_t>(s)) * 1e6 + 0.5));
-    put32(kFrame);
-    put32(kFrame);
-    out.insert(out.end(), kFrame, static_cast<uint8_t>(tag));
+    frames.push_back(
+        {static_cast<int64_t>(s * 1e6 + 0.5), std::vector<uint8_t>(kFrame, static_cast<uint8_t>(tag))});
   }
-  out.resize(out.size() - cut);
-  std::string path = dir.file(name);
-  FILE* fp = std::fopen(path.c_str(), "wb");
-  std::fwrite(out.data(), 1, out.size(), fp);
-  std::fclose(fp);
-  return path;
+  return test::write_pcap(dir.file(name), frames, cut);
 }
 
 // What the merge gives: each packet as its tag and time in microseconds, each error as

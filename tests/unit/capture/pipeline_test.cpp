@@ -3,13 +3,13 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "support/memory_sink.hpp"
 #include "support/packet_builder.hpp"
+#include "support/pcap_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace netledger::capture {
@@ -22,26 +22,11 @@ constexpr int64_t kSec = 1'000'000;
 // A pcap file of one UDP packet from 10.0.0.1 to 10.0.0.2 at each of `seconds`, with
 // `cut` bytes taken off the end.
 std::string write_pcap(const test::TempDir& dir, const std::vector<int64_t>& seconds, size_t cut = 0) {
-  std::vector<uint8_t> frame =
+  const std::vector<uint8_t> frame =
       test::Frame().ethernet(0x0800).ipv4("10.0.0.1", "10.0.0.2", 17).udp(1000, 53).payload(20).finish();
-  std::vector<uint8_t> out;
-  auto put32 = [&](uint32_t v) {
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-  };
-  for (uint32_t v : {0xa1b2c3d4U, 2U | 4U << 16, 0U, 0U, 65535U, 1U}) put32(v);
-  for (int64_t s : seconds) {
-    put32(static_cast<uint32_t>(s));
-    put32(0);
-    put32(static_cast<uint32_t>(frame.size()));
-    put32(static_cast<uint32_t>(frame.size()));
-    out.insert(out.end(), frame.begin(), frame.end());
-  }
-  out.resize(out.size() - cut);
-  std::string path = dir.file("t.pcap");
-  FILE* fp = std::fopen(path.c_str(), "wb");
-  std::fwrite(out.data(), 1, out.size(), fp);
-  std::fclose(fp);
-  return path;
+  std::vector<test::StampedFrame> frames;
+  for (int64_t s : seconds) frames.push_back({s * kSec, frame});
+  return test::write_pcap(dir.file("t.pcap"), frames, cut);
 }
 
 struct Replayed {
