@@ -24,7 +24,7 @@ namespace netledger::fuzz {
 
 namespace {
 
-bool verbose = false;
+bool verbose_on = false;
 
 [[noreturn]] void broken(const char* what, long long a, long long b) {
   std::fprintf(stderr, "replay_check: %s (%lld vs %lld)\n", what, a, b);
@@ -257,7 +257,7 @@ void replay_and_check(const std::vector<std::string>& files, const ReplayOptions
     if (merge.add(memory.back()->path()).ok()) ++taken;
   }
   if (taken == 0) {
-    if (verbose) std::fprintf(stderr, "not read: no file is a capture\n");
+    if (verbose_on) std::fprintf(stderr, "not read: no file is a capture\n");
     return;
   }
 
@@ -315,7 +315,7 @@ void replay_and_check(const std::vector<std::string>& files, const ReplayOptions
     writer.reset();
     check_store(temp->path(), sink);
   }
-  if (!verbose) return;
+  if (!verbose_on) return;
   std::fprintf(
       stderr, "ok: %llu packets, %llu decoded, %llu flows, %llu host flow starts\n",
       static_cast<unsigned long long>(s.packets_read), static_cast<unsigned long long>(s.packets_decoded),
@@ -327,7 +327,11 @@ ReplayOptions fuzz_options(size_t input_size, bool store) {
 }
 
 void set_verbose(bool on) {
-  verbose = on;
+  verbose_on = on;
+}
+
+bool verbose() {
+  return verbose_on;
 }
 
 }  // namespace netledger::fuzz

@@ -37,5 +37,6 @@ ReplayOptions fuzz_options(size_t input_size, bool store);
 
 // Prints a line of what each replay saw (for the input runner, not while fuzzing).
 void set_verbose(bool on);
+[[nodiscard]] bool verbose();
 
 }  // namespace netledger::fuzz

@@ -27,6 +27,12 @@ struct Classifier::Impl {
   // Slots hold nDPI flow state, made when a slot is first fed; a released slot is wiped
   // and reused.
   std::vector<ndpi_flow_struct*> flows;
+  // Each slot's transport, as the flow's key has it. nDPI frees a flow's TCP or UDP
+  // buffers (they share a union) by the transport of the last packet it could read, and
+  // that is not always the flow's: an IPv6 packet with an authentication header, say, is
+  // the flow's TCP to the decoder and protocol 51 to nDPI, and the TLS buffer the packets
+  // before it filled would be lost. The transport is set back before freeing.
+  std::vector<uint8_t> protos;
 
   std::unordered_map<std::string, LabelId> label_ids;
   std::mutex new_labels_mu;  // labels are made where flows are classified, taken where batches are
@@ -46,10 +52,10 @@ struct Classifier::Impl {
     intern("Unknown");
   }
   ~Impl() {
-    for (ndpi_flow_struct* f : flows) {
-      if (f == nullptr) continue;
-      ndpi_free_flow_data(f);
-      std::free(f);
+    for (uint32_t slot = 0; slot < flows.size(); ++slot) {
+      if (flows[slot] == nullptr) continue;
+      free_data(slot);
+      std::free(flows[slot]);
     }
     if (ndpi != nullptr) ndpi_exit_detection_module(ndpi);
   }
@@ -120,16 +126,25 @@ struct Classifier::Impl {
   }
 
   // The slot's nDPI state, made on first use; nullptr when memory ran out.
-  ndpi_flow_struct* state(uint32_t slot) {
-    if (slot >= flows.size()) flows.resize(slot + 1U, nullptr);
+  ndpi_flow_struct* state(uint32_t slot, uint8_t ip_proto) {
+    if (slot >= flows.size()) {
+      flows.resize(slot + 1U, nullptr);
+      protos.resize(slot + 1U, 0);
+    }
     if (flows[slot] == nullptr)
       flows[slot] = static_cast<ndpi_flow_struct*>(std::calloc(1, SIZEOF_FLOW_STRUCT));
+    protos[slot] = ip_proto;
     return flows[slot];
+  }
+
+  void free_data(uint32_t slot) {
+    flows[slot]->l4_proto = protos[slot];
+    ndpi_free_flow_data(flows[slot]);
   }
 
   void release(uint32_t slot) {
     // nDPI frees what the flow points to but leaves the pointers: wipe them with it.
-    ndpi_free_flow_data(flows[slot]);
+    free_data(slot);
     std::memset(flows[slot], 0, SIZEOF_FLOW_STRUCT);
   }
 };
@@ -143,7 +158,7 @@ Classifier::~Classifier() = default;
 bool Classifier::feed(uint32_t slot, const uint8_t* l3, uint32_t l3_len, int64_t ts_us, uint8_t ip_proto,
                       uint64_t flow_packets, AppInfo& out, ServerName& name) {
   Impl& m = *impl_;
-  ndpi_flow_struct* f = m.state(slot);
+  ndpi_flow_struct* f = m.state(slot, ip_proto);
   if (f == nullptr) {  // no memory for its state: Unknown
     out = AppInfo{};
     return true;
