@@ -8,20 +8,9 @@ import struct
 import sys
 from pathlib import Path
 
+from frames_seed import pcap_frames, seed_main
+
 MAX_PACKETS = 16
-ORDERS = {b"\xd4\xc3\xb2\xa1": "<", b"\xa1\xb2\xc3\xd4": ">", b"\x4d\x3c\xb2\xa1": "<", b"\xa1\xb2\x3c\x4d": ">"}
-
-
-def frames(data: bytes):
-    order = ORDERS.get(data[:4])
-    if order is None or len(data) < 24:
-        return
-    link = struct.unpack(order + "I", data[20:24])[0] & 0x0FFFFFFF
-    at = 24
-    while at + 16 <= len(data):
-        caplen = struct.unpack(order + "I", data[at + 8:at + 12])[0]
-        yield link, data[at + 16:at + 16 + caplen]
-        at += 16 + caplen
 
 
 def ip_of(link: int, frame: bytes):
@@ -46,42 +35,38 @@ def transport(ip: bytes):
     return None
 
 
-def main() -> int:
-    if len(sys.argv) < 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    out = Path(sys.argv[1])
-    out.mkdir(parents=True, exist_ok=True)
-    made = 0
-    for name in sys.argv[2:]:
-        flows = {}  # (proto, client, client port, server, server port) -> [v6, records]
-        for link, frame in frames(Path(name).read_bytes()):
-            ip = ip_of(link, frame)
-            t = transport(ip) if ip else None
-            if t is None:
-                continue
-            v6, proto, src, dst, l4 = t
-            if proto == 6 and len(l4) >= 20:
-                flags, payload = l4[13] & 0x3F, l4[(l4[12] >> 4) * 4:]
-            elif proto == 17 and len(l4) >= 8:
-                flags, payload = 0, l4[8:]
-            else:
-                continue
-            sport, dport = l4[0:2], l4[2:4]
-            back = (proto, dst, dport, src, sport) in flows
-            key = (proto, dst, dport, src, sport) if back else (proto, src, sport, dst, dport)
-            flow = flows.setdefault(key, [v6, []])
-            if len(flow[1]) < MAX_PACKETS:
-                flow[1].append(bytes([(0x80 if back else 0) | flags]) + struct.pack(">H", len(payload)) + payload)
-        for n, ((proto, _, cport, _, sport), (v6, records)) in enumerate(flows.items()):
-            if all(len(r) == 3 for r in records):
-                continue  # no payload: nothing for the dissectors
-            kind = (1 if proto == 17 else 0) | (2 if v6 else 0)
-            (out / f"{Path(name).stem}-{n}.flow").write_bytes(bytes([kind]) + cport + sport + b"".join(records))
-            made += 1
-    print(f"{made} inputs made in {out}")
-    return 0
+def inputs(path: Path, data: bytes):
+    pcap = pcap_frames(data)
+    if pcap is None:
+        return []
+    link, frames = pcap
+    flows = {}  # (proto, client, client port, server, server port) -> [v6, records]
+    for _, frame in frames:
+        ip = ip_of(link, frame)
+        t = transport(ip) if ip else None
+        if t is None:
+            continue
+        v6, proto, src, dst, l4 = t
+        if proto == 6 and len(l4) >= 20:
+            flags, payload = l4[13] & 0x3F, l4[(l4[12] >> 4) * 4:]
+        elif proto == 17 and len(l4) >= 8:
+            flags, payload = 0, l4[8:]
+        else:
+            continue
+        sport, dport = l4[0:2], l4[2:4]
+        back = (proto, dst, dport, src, sport) in flows
+        key = (proto, dst, dport, src, sport) if back else (proto, src, sport, dst, dport)
+        flow = flows.setdefault(key, [v6, []])
+        if len(flow[1]) < MAX_PACKETS:
+            flow[1].append(bytes([(0x80 if back else 0) | flags]) + struct.pack(">H", len(payload)) + payload)
+    made = []
+    for n, ((proto, _, cport, _, sport), (v6, records)) in enumerate(flows.items()):
+        if all(len(r) == 3 for r in records):
+            continue  # no payload: nothing for the dissectors
+        kind = (1 if proto == 17 else 0) | (2 if v6 else 0)
+        made.append((f"{path.stem}-{n}.flow", bytes([kind]) + cport + sport + b"".join(records)))
+    return made
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(seed_main(__doc__, inputs))
