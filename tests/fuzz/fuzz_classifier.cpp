@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <map>
 #include <string>
 #include <utility>
@@ -23,6 +22,7 @@
 #include "netledger/capture/classifier.hpp"
 #include "netledger/capture/decoder.hpp"
 #include "replay_check.hpp"
+#include "support/packet_builder.hpp"
 
 namespace {
 
@@ -35,61 +35,32 @@ using netledger::capture::Decoder;
 using netledger::capture::kNoSlot;
 using netledger::capture::ServerName;
 using netledger::capture::Verdict;
+using netledger::test::Frame;
 
 constexpr uint32_t kSlots = 4;
 
-void put16(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
-
-// An IP datagram from client (10.0.0.1 or 2001::1) to server or back, with `payload`.
-void build(std::vector<uint8_t>& out, bool udp, bool v6, bool from_server, uint16_t cport, uint16_t sport,
-           uint8_t tcp_flags, const uint8_t* payload, size_t len) {
-  const size_t l3 = v6 ? 40 : 20;
-  const size_t l4 = udp ? 8 : 20;
-  out.assign(l3 + l4 + len, 0);
-  uint8_t* p = out.data();
-  uint8_t client[16] = {};
-  uint8_t server[16] = {};
+// An IP datagram from the client (10.0.0.1, 2001:db8::1) to the server (.2, ::2) or back,
+// carrying `payload`.
+std::vector<uint8_t> build(bool udp, bool v6, bool from_server, uint16_t cport, uint16_t sport,
+                           uint8_t tcp_flags, const uint8_t* payload, size_t len) {
+  const char* client = v6 ? "2001:db8::1" : "10.0.0.1";
+  const char* server = v6 ? "2001:db8::2" : "10.0.0.2";
+  const char* src = from_server ? server : client;
+  const char* dst = from_server ? client : server;
+  const uint16_t src_port = from_server ? sport : cport;
+  const uint16_t dst_port = from_server ? cport : sport;
+  Frame f;
   if (v6) {
-    client[0] = server[0] = 0x20;
-    client[1] = server[1] = 0x01;
-    client[15] = 1;
-    server[15] = 2;
+    f.ipv6(src, dst, udp ? 17 : 6);
   } else {
-    client[0] = server[0] = 10;
-    client[3] = 1;
-    server[3] = 2;
+    f.ipv4(src, dst, udp ? 17 : 6);
   }
-  const uint8_t* src = from_server ? server : client;
-  const uint8_t* dst = from_server ? client : server;
-  const uint8_t proto = udp ? 17 : 6;
-  if (v6) {
-    p[0] = 0x60;
-    put16(p + 4, static_cast<uint32_t>(l4 + len));
-    p[6] = proto;
-    p[7] = 64;
-    std::memcpy(p + 8, src, 16);
-    std::memcpy(p + 24, dst, 16);
-  } else {
-    p[0] = 0x45;
-    put16(p + 2, static_cast<uint32_t>(l3 + l4 + len));
-    p[8] = 64;
-    p[9] = proto;
-    std::memcpy(p + 12, src, 4);
-    std::memcpy(p + 16, dst, 4);
-  }
-  uint8_t* t = p + l3;
-  put16(t, from_server ? sport : cport);
-  put16(t + 2, from_server ? cport : sport);
   if (udp) {
-    put16(t + 4, static_cast<uint32_t>(l4 + len));
+    f.udp(src_port, dst_port);
   } else {
-    t[12] = 0x50;
-    t[13] = tcp_flags;
+    f.tcp(src_port, dst_port, tcp_flags);
   }
-  if (len > 0) std::memcpy(t + l4, payload, len);
+  return f.bytes(payload, len).finish();
 }
 
 class Check {
@@ -172,7 +143,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (raw) {
       packet.assign(bytes, bytes + len);
     } else {
-      build(packet, udp, v6, (flags & 0x80) != 0, cport, sport, flags & 0x3F, bytes, len);
+      packet = build(udp, v6, (flags & 0x80) != 0, cport, sport, flags & 0x3F, bytes, len);
     }
     ts_us += 1000;
     const Verdict v = decoder.decode(netledger::capture::link::kRaw, packet.data(),

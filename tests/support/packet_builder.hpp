@@ -2,6 +2,7 @@
 // header, outermost first, and finish() fixes the IP and UDP length fields.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -49,6 +50,10 @@ class Frame {
   }
   Frame& bytes(std::initializer_list<uint8_t> b) {
     data_.insert(data_.end(), b);
+    return *this;
+  }
+  Frame& bytes(const uint8_t* b, size_t n) {
+    data_.insert(data_.end(), b, b + n);
     return *this;
   }
   Frame& be16(uint16_t v) { return bytes({static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)}); }

@@ -48,8 +48,7 @@ std::vector<uint8_t> dns_query() {
 }
 
 Frame& with(Frame& f, const std::vector<uint8_t>& payload) {
-  for (uint8_t b : payload) f.bytes({b});
-  return f;
+  return f.bytes(payload.data(), payload.size());
 }
 
 class Feeder {
