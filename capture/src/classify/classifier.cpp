@@ -20,6 +20,15 @@ uint32_t v4_host_order(const std::array<uint8_t, 16>& b) {
   return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
 }
 
+// A flow nDPI knows as DNS (plain, or a service found from the name asked): nDPI 4.2 keeps
+// the protocol its query gave, whatever the response holds.
+bool answered_by_query(const ndpi_flow_struct* f) {
+  const uint16_t master = f->detected_protocol_stack[1] != NDPI_PROTOCOL_UNKNOWN
+                              ? f->detected_protocol_stack[1]
+                              : f->detected_protocol_stack[0];
+  return master == NDPI_PROTOCOL_DNS;
+}
+
 }  // namespace
 
 struct Classifier::Impl {
@@ -176,8 +185,10 @@ bool Classifier::feed(uint32_t slot, const uint8_t* l3, uint32_t l3_len, int64_t
     p.master_protocol = f->detected_protocol_stack[1];
   }
   if (!enough && p.app_protocol == NDPI_PROTOCOL_UNKNOWN) return false;
-  // Known, but nDPI still wants packets (a TLS certificate, a DNS answer): keep feeding.
-  if (!enough && ndpi_extra_dissection_possible(m.ndpi, f) != 0) return false;
+  // Known, but nDPI still wants packets (a TLS certificate, an HTTP response): keep
+  // feeding. Not for DNS: the query sets the answer, and nDPI reads the response only for
+  // its own fields (reply code, first address), which netledger's DNS parser reads itself.
+  if (!enough && !answered_by_query(f) && ndpi_extra_dissection_possible(m.ndpi, f) != 0) return false;
   bool guessed = false;
   if (p.app_protocol == NDPI_PROTOCOL_UNKNOWN) {
     uint8_t was_guessed = 0;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -214,6 +215,34 @@ TEST(Classifier, StateIsHandedBackOnceTheAnswerIsKnown) {
   f.dns_exchange(10 * kSec);
   EXPECT_EQ(f.acct.live_flows(), 1U);
   EXPECT_EQ(f.acct.flows_in_classification(), 0U);
+}
+
+// nDPI answers a DNS flow from its query; the response would not change it. So the flow
+// is done with at the query, and the minute that ends before the response charges both
+// hosts to DNS, not to Unknown.
+TEST(Classifier, ADnsFlowIsAnsweredByItsQuery) {
+  Feeder f;
+  Frame q;
+  q.ethernet(0x0800).ipv4("10.0.0.1", "10.0.0.53", 17).udp(40000, 53);
+  f.feed(59 * kSec, with(q, dns_query()).finish());
+  EXPECT_EQ(f.acct.flows_in_classification(), 0U);
+  Frame a;
+  a.ethernet(0x0800).ipv4("10.0.0.53", "10.0.0.1", 17).udp(53, 40000);
+  f.feed(61 * kSec, with(a, dns_answer()).finish());
+  ASSERT_TRUE(f.acct.finish());
+  auto labels = f.labels();
+  auto flows = f.sink.flows();
+  ASSERT_EQ(flows.size(), 1U);
+  EXPECT_EQ(labels[flows[0].app.app], "DNS");
+  EXPECT_FALSE(flows[0].app.guessed);
+  std::set<int64_t> minutes;
+  for (const auto& b : f.sink.batches) {
+    for (const auto& h : b.hosts) {
+      EXPECT_EQ(labels[h.app], "DNS") << h.host.to_string() << " at " << h.bucket_s;
+      minutes.insert(h.bucket_s);
+    }
+  }
+  EXPECT_EQ(minutes, (std::set<int64_t>{0, 60}));
 }
 
 TEST(Classifier, WithoutInspectionTheProtocolIsAGuessByPort) {
