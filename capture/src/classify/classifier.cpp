@@ -22,10 +22,8 @@ uint32_t v4_host_order(const std::array<uint8_t, 16>& b) {
 
 // A flow nDPI knows as DNS (plain, or a service found from the name asked): nDPI 4.2 keeps
 // the protocol its query gave, whatever the response holds.
-bool answered_by_query(const ndpi_flow_struct* f) {
-  const uint16_t master = f->detected_protocol_stack[1] != NDPI_PROTOCOL_UNKNOWN
-                              ? f->detected_protocol_stack[1]
-                              : f->detected_protocol_stack[0];
+bool answered_by_query(ndpi_protocol p) {
+  const uint16_t master = p.master_protocol != NDPI_PROTOCOL_UNKNOWN ? p.master_protocol : p.app_protocol;
   return master == NDPI_PROTOCOL_DNS;
 }
 
@@ -188,7 +186,7 @@ bool Classifier::feed(uint32_t slot, const uint8_t* l3, uint32_t l3_len, int64_t
   // Known, but nDPI still wants packets (a TLS certificate, an HTTP response): keep
   // feeding. Not for DNS: the query sets the answer, and nDPI reads the response only for
   // its own fields (reply code, first address), which netledger's DNS parser reads itself.
-  if (!enough && !answered_by_query(f) && ndpi_extra_dissection_possible(m.ndpi, f) != 0) return false;
+  if (!enough && !answered_by_query(p) && ndpi_extra_dissection_possible(m.ndpi, f) != 0) return false;
   bool guessed = false;
   if (p.app_protocol == NDPI_PROTOCOL_UNKNOWN) {
     uint8_t was_guessed = 0;
