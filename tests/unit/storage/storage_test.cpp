@@ -512,6 +512,27 @@ TEST(Database, ReadingAnOlderSchemaNamesTheCommandThatUpgradesIt) {
   EXPECT_TRUE(Database::open(path, OpenMode::kReadOnly).ok());
 }
 
+// A new file is made with 16 KiB pages; a file made with other pages keeps them. Either
+// way the WAL is copied back into the file at 64 MiB.
+TEST(Database, ANewFileHasSixteenKibPagesAndAnOldOneKeepsItsOwn) {
+  test::TempDir dir;
+  const std::string fresh = dir.file("fresh.db");
+  const std::string old = dir.file("old.db");
+  set_pragmas(old, ("PRAGMA page_size=4096; PRAGMA application_id=" + std::to_string(kApplicationId) +
+                    "; CREATE TABLE x(a); DROP TABLE x;")
+                       .c_str());
+  for (const auto& [path, page] : {std::pair{fresh, 16384}, std::pair{old, 4096}}) {
+    auto db = Database::open(path, OpenMode::kReadWrite);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    EXPECT_EQ(rows(path, "PRAGMA page_size"), std::to_string(page) + " |") << path;
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2((*db)->handle(), "PRAGMA wal_autocheckpoint", -1, &st, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int64(st, 0) * page, int64_t{64} << 20) << path;
+    sqlite3_finalize(st);
+  }
+}
+
 TEST(Database, ReportsNeedAnExistingFile) {
   test::TempDir dir;
   auto db = Database::open(dir.file("absent.db"), OpenMode::kReadOnly);
