@@ -4,6 +4,7 @@
 
 #include "netledger/report/oui.hpp"
 #include "netledger/report/table.hpp"
+#include "support/temp_dir.hpp"
 
 namespace netledger::report {
 
@@ -85,7 +86,8 @@ TEST(HumanBytes, SwitchesUnitsAt1024) {
 namespace netledger::report {
 
 TEST(Oui, VendorsComeFromTheRegistryFileAndLocalAddressesSaySo) {
-  std::string path = ::testing::TempDir() + "/oui.txt";
+  test::TempDir dir;
+  const std::string path = dir.file("oui.txt");
   {
     std::ofstream f(path);
     f << "OUI/MA-L\t\tOrganization\n\n00-22-72   (hex)\t\tAmerican Micro-Fuel Device Corp.\n"
