@@ -3,16 +3,16 @@
 #   bench/run.sh            # generates the workload once into bench/out/, then times every tool
 # Uses ../shared/bench/pcapgen.c (8.4M packets, 1M flows, 50k hosts) when it is beside the
 # checkout, else bench/synth_pcap (same scale, simpler traffic). Numbers go to stdout only.
+# shellcheck disable=SC2154  # wall_*, cpu_* and mem_* are set by eval, one per tool
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 out=bench/out
 mkdir -p "$out"
 
 scripts/install-deps.sh build
-command -v /usr/bin/time >/dev/null && command -v tcpdump >/dev/null && command -v sqlite3 >/dev/null || {
+if ! { command -v /usr/bin/time && command -v tcpdump && command -v sqlite3; } >/dev/null; then
   [ "$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time tcpdump sqlite3 >/dev/null
-}
+fi
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DNETLEDGER_TESTS=OFF >/dev/null
 cmake --build build-bench -j"$(nproc)" >/dev/null
 nl=build-bench/cli/netledger
@@ -36,48 +36,67 @@ cat "$out/big.pcap" >/dev/null  # into the page cache: every tool reads it warm
 packets=$(build-bench/bench/pcap_loop "$out/big.pcap" | awk '{print $1}')
 echo "workload: $workload, $packets packets, $(du -h "$out/big.pcap" | cut -f1)"
 # CPU s is user + system time over all threads: with wall time it shows how much of the
-# machine ($(nproc) cores here) each tool used.
-printf '%-44s %8s %8s %12s %10s\n' tool "wall s" "CPU s" "packets/s" "peak MB"
+# machine ($(nproc) cores here) each tool used. Every tool runs once a round, the rounds one
+# after another, so a slow spell of the machine falls on all of them; each row is the
+# tool's median run, with the shortest and longest wall times beside it.
+rounds=${BENCH_ROUNDS:-3}
+echo "$rounds rounds; each row is a tool's median run"
+printf '%-44s %8s %13s %8s %12s %10s\n' tool "wall s" "min-max s" "CPU s" "packets/s" "peak MB"
 
-# measure NAME CMD...: wall time, CPU time and peak resident memory of one command.
+declare -A runs=()  # tool name -> "wall cpu kb;" for each round
+names=()
+
+# measure NAME CMD...: wall time, CPU time and peak resident memory of one run of a command.
 measure() {
   local name=$1; shift
-  local t
-  /usr/bin/time -o "$out/time.txt" -f '%e %U %S %M' "$@" >/dev/null 2>&1 || true
-  t=$(tail -1 "$out/time.txt")
   local wall user sys kb
-  read -r wall user sys kb <<<"$t"
-  local rate
-  rate=$(printf '%.0f' "$(echo "$packets / $wall" | bc -l)")
-  [ "${no_packets:-0}" = 1 ] && rate=-  # reads no packet
-  printf '%-44s %8.2f %8.2f %12s %10.0f\n' "$name" "$wall" "$(echo "$user + $sys" | bc -l)" "$rate" "$((kb / 1024))"
-  kb_last=$kb
-  eval "wall_$(echo "$name" | tr -c 'a-zA-Z0-9\n' _)=$wall"
-  eval "cpu_$(echo "$name" | tr -c 'a-zA-Z0-9\n' _)=$(echo "$user + $sys" | bc -l)"
+  /usr/bin/time -o "$out/time.txt" -f '%e %U %S %M' "$@" >/dev/null 2>&1 || true
+  read -r wall user sys kb <<<"$(tail -1 "$out/time.txt")"
+  [ -n "${runs[$name]+x}" ] || names+=("$name")
+  runs[$name]+="$wall $(echo "$user + $sys" | bc -l) $kb;"
 }
 
-measure "plain libpcap read loop" build-bench/bench/pcap_loop "$out/big.pcap"
-measure "tcpdump -r FILE -w /dev/null" tcpdump -r "$out/big.pcap" -w /dev/null
-rm -f "$out"/bench.db*
-measure "netledger replay (database written)" "$nl" replay -q "$out/big.pcap" --db "$out/bench.db"
+# One run of every tool.
+round() {
+  measure "plain libpcap read loop" build-bench/bench/pcap_loop "$out/big.pcap"
+  measure "tcpdump -r FILE -w /dev/null" tcpdump -r "$out/big.pcap" -w /dev/null
+  rm -f "$out"/bench.db*
+  measure "netledger replay (database written)" "$nl" replay -q "$out/big.pcap" --db "$out/bench.db"
+  if [ "$(nproc)" -le 2 ]; then  # auto keeps inspection inline here: show the thread too
+    rm -f "$out"/thread.db*
+    measure "netledger replay --dpi-thread on" "$nl" replay -q --dpi-thread on "$out/big.pcap" --db "$out/thread.db"
+  fi
+  rm -f "$out"/nodpi.db*
+  measure "netledger replay --no-dpi" "$nl" replay -q --no-dpi "$out/big.pcap" --db "$out/nodpi.db"
+  # The floor under any replay that keeps these rows in SQLite: the same rows copied by
+  # SQLite alone, with no packet read.
+  measure "sqlite3 alone: the --no-dpi rows copied" bench/sqlite_floor.sh "$out/nodpi.db" "$out/floor.db"
+  if command -v softflowd >/dev/null; then
+    measure "softflowd -r (export to 127.0.0.1:9)" softflowd -r "$out/big.pcap" -n 127.0.0.1:9 -d
+  fi
+  if command -v ndpiReader >/dev/null && [ "${BENCH_NDPI:-1}" = 1 ]; then
+    measure "ndpiReader -i FILE" timeout 900 ndpiReader -q -i "$out/big.pcap"
+  fi
+}
+
+for ((r = 0; r < rounds; r++)); do round; done
+
+# Each tool's median run by wall time sets wall_<name>, cpu_<name> and mem_<name> (MB).
+for name in "${names[@]}"; do
+  sorted=$(tr ';' '\n' <<<"${runs[$name]}" | sed '/^$/d' | sort -n)
+  n=$(wc -l <<<"$sorted")
+  read -r wall cpu kb <<<"$(sed -n "$(((n + 1) / 2))p" <<<"$sorted")"
+  lo=$(head -1 <<<"$sorted" | cut -d' ' -f1)
+  hi=$(tail -1 <<<"$sorted" | cut -d' ' -f1)
+  rate=$(printf '%.0f' "$(echo "$packets / $wall" | bc -l)")
+  [[ $name == sqlite3* ]] && rate=-  # reads no packet
+  printf '%-44s %8.2f %13s %8.2f %12s %10.0f\n' "$name" "$wall" "$lo-$hi" "$cpu" "$rate" "$((kb / 1024))"
+  var=$(echo "$name" | tr -c 'a-zA-Z0-9\n' _)
+  eval "wall_$var=$wall cpu_$var=$cpu mem_$var=$((kb / 1024))"
+done
 db_mb=$(( $(stat -c %s "$out/bench.db") / 1048576 ))
-mem_dpi=$((kb_last / 1024))
-if [ "$(nproc)" -le 2 ]; then  # auto keeps inspection inline here: show the thread too
-  rm -f "$out"/thread.db*
-  measure "netledger replay --dpi-thread on" "$nl" replay -q --dpi-thread on "$out/big.pcap" --db "$out/thread.db"
-fi
-rm -f "$out"/nodpi.db*
-measure "netledger replay --no-dpi" "$nl" replay -q --no-dpi "$out/big.pcap" --db "$out/nodpi.db"
-# The floor under any replay that keeps these rows in SQLite: the same rows copied by
-# SQLite alone, with no packet read.
-no_packets=1 measure "sqlite3 alone: the --no-dpi rows copied" bench/sqlite_floor.sh "$out/nodpi.db" "$out/floor.db"
-if command -v softflowd >/dev/null; then
-  measure "softflowd -r (export to 127.0.0.1:9)" softflowd -r "$out/big.pcap" -n 127.0.0.1:9 -d
-fi
-if command -v ndpiReader >/dev/null && [ "${BENCH_NDPI:-1}" = 1 ]; then
-  measure "ndpiReader -i FILE" timeout 900 ndpiReader -q -i "$out/big.pcap"
-  mem_ndpi=$((kb_last / 1024))
-fi
+mem_dpi=$mem_netledger_replay__database_written_
+mem_ndpi=${mem_ndpiReader__i_FILE:-}
 
 echo
 ratio=$(echo "$wall_netledger_replay__database_written_ / $wall_plain_libpcap_read_loop" | bc -l)
