@@ -79,7 +79,12 @@ round() {
   fi
 }
 
+# ndpiReader 4.2 writes /tmp/ses_result.csv and /tmp/des_result.csv on every run (its own
+# smoothing self-tests): removed afterwards unless they were there before.
+leftovers=()
+for f in /tmp/ses_result.csv /tmp/des_result.csv; do [ -e "$f" ] || leftovers+=("$f"); done
 for ((r = 0; r < rounds; r++)); do round; done
+[ ${#leftovers[@]} -eq 0 ] || rm -f "${leftovers[@]}"
 
 # Each tool's median run by wall time sets wall_<name>, cpu_<name> and mem_<name> (MB).
 for name in "${names[@]}"; do

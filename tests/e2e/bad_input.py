@@ -64,7 +64,9 @@ def main():
         usb = os.path.join(work, "usb.pcap")
         open(usb, "wb").write(pcap_header(linktype=189))
         one_line_error(checks, nl.replay([usb], db), usb, "unsupported link type 189", "unsupported link type")
-        checks.check(not os.path.exists(db), "no database is created when no input could be read")
+        # A good capture named before a bad one: every file is checked before anything is stored.
+        one_line_error(checks, nl.replay([good, text], db), text, "not a pcap or pcapng", "good file, then a bad one")
+        checks.check(not os.path.exists(db), "no database is created when an input could not be read")
 
         # Unreadable: root reads everything, so the check runs as nobody where it can.
         unreadable = os.path.join(work, "secret.pcap")
