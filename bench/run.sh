@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out
 mkdir -p "$out"
+rounds=${BENCH_ROUNDS:-3}
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_ROUNDS must be a whole number from 1 (got '$rounds')" >&2; exit 2; }
 
 scripts/install-deps.sh build
 if ! { command -v /usr/bin/time && command -v tcpdump && command -v sqlite3; } >/dev/null; then
@@ -39,7 +41,6 @@ echo "workload: $workload, $packets packets, $(du -h "$out/big.pcap" | cut -f1)"
 # machine ($(nproc) cores here) each tool used. Every tool runs once a round, the rounds one
 # after another, so a slow spell of the machine falls on all of them; each row is the
 # tool's median run, with the shortest and longest wall times beside it.
-rounds=${BENCH_ROUNDS:-3}
 echo "$rounds rounds; each row is a tool's median run"
 printf '%-44s %8s %13s %8s %12s %10s\n' tool "wall s" "min-max s" "CPU s" "packets/s" "peak MB"
 
@@ -86,7 +87,7 @@ for f in /tmp/ses_result.csv /tmp/des_result.csv; do [ -e "$f" ] || leftovers+=(
 for ((r = 0; r < rounds; r++)); do round; done
 [ ${#leftovers[@]} -eq 0 ] || rm -f "${leftovers[@]}"
 
-# Each tool's median run by wall time sets wall_<name>, cpu_<name> and mem_<name> (MB).
+# Each tool's median run by wall time (the lower middle one of an even number) sets wall_<name>, cpu_<name> and mem_<name> (MB).
 for name in "${names[@]}"; do
   sorted=$(tr ';' '\n' <<<"${runs[$name]}" | sed '/^$/d' | sort -n)
   n=$(wc -l <<<"$sorted")
