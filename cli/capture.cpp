@@ -59,10 +59,10 @@ int run_capture(CaptureArgs& a) {
     return kExitFailed;
   }
   const CaptureStats& s = pipeline.stats();
-  std::fprintf(stderr,
-               "captured %llu packets, %llu bytes, %llu flows; dropped %llu (kernel) %llu (interface)\n",
-               static_cast<unsigned long long>(s.packets_read), static_cast<unsigned long long>(s.bytes_read),
-               static_cast<unsigned long long>(s.flows_seen), static_cast<unsigned long long>(s.drops_kernel),
+  std::fprintf(stderr, "captured %s, %s, %s; dropped %llu (kernel) %llu (interface)\n",
+               counted(s.packets_read, "packet", "packets").c_str(),
+               counted(s.bytes_read, "byte", "bytes").c_str(), counted(s.flows_seen, "flow", "flows").c_str(),
+               static_cast<unsigned long long>(s.drops_kernel),
                static_cast<unsigned long long>(s.drops_interface));
   return code;
 }

@@ -25,6 +25,11 @@ void add_db(CLI::App& app, int& exit_code);
 const std::atomic<bool>& stop_requested();
 void install_stop_signals();
 
+// "1 flow", "2 flows": a count and its noun, in the plural where it needs one.
+inline std::string counted(unsigned long long n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 // "netledger: error: <message>" on stderr.
 void print_error(const std::string& message);
 void print_warning(const std::string& message);

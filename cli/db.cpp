@@ -127,7 +127,8 @@ int run_db(const DbArgs& a) {
     return r.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
   }
   for (const auto& n : r->notes) std::cout << "  " << n << "\n";
-  std::cout << a.db << ": " << r->rows_deleted << " rows pruned (run 'db vacuum' to give the space back)\n";
+  std::cout << a.db << ": " << counted(r->rows_deleted, "row", "rows")
+            << " pruned (run 'db vacuum' to give the space back)\n";
   return kExitOk;
 }
 

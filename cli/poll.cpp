@@ -99,8 +99,8 @@ std::string cycle_line(const DeviceCycle& c) {
   std::snprintf(took, sizeof took, "%.2f s", static_cast<double>(p.took_ms) / 1000.0);
   std::string line = p.device + (p.device != p.address ? " (" + p.address + ")" : "") + ": ";
   if (!p.reachable) return line + "unreachable: " + p.error + ", " + took;
-  line += "reachable, " + std::to_string(p.interfaces.size()) + " interfaces, " + std::to_string(open) +
-          " findings, " + std::to_string(p.values) + " values" +
+  line += "reachable, " + counted(p.interfaces.size(), "interface", "interfaces") + ", " +
+          counted(open, "finding", "findings") + ", " + counted(p.values, "value", "values") +
           (p.inventory_read ? "" : " (port names and types known)") + ", " + took;
   if (!p.error.empty()) line += "; stopped early: " + p.error + " (what was read is kept)";
   for (const auto& w : p.warnings) line += "; " + w;
@@ -156,8 +156,8 @@ int run_poll(PollArgs a) {
     char took[32];
     std::snprintf(took, sizeof took, "%.2f s",
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    std::cout << "cycle " << cycle << ": " << polls.size() << " devices, " << reachable << " reachable, "
-              << values << " values, " << took << "\n";
+    std::cout << "cycle " << cycle << ": " << counted(polls.size(), "device", "devices") << ", " << reachable
+              << " reachable, " << counted(values, "value", "values") << ", " << took << "\n";
     std::cout.flush();
     if (a.once || (a.cycles > 0 && cycle >= a.cycles) || stop_requested().load()) break;
     auto next = started + std::chrono::seconds(interval);

@@ -93,12 +93,12 @@ int run_replay(const ReplayArgs& a) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const CaptureStats& s = pipeline.stats();
   if (!a.quiet) {
-    std::fprintf(
-        stderr,
-        "replayed %zu file%s: %llu packets, %llu bytes, %llu flows in %.2f s (%.0f packets/s) -> %s\n",
-        a.files.size(), a.files.size() == 1 ? "" : "s", static_cast<unsigned long long>(s.packets_read),
-        static_cast<unsigned long long>(s.bytes_read), static_cast<unsigned long long>(s.flows_seen), secs,
-        secs > 0 ? static_cast<double>(s.packets_read) / secs : 0.0, a.db.c_str());
+    std::fprintf(stderr, "replayed %s: %s, %s, %s in %.2f s (%.0f packets/s) -> %s\n",
+                 counted(a.files.size(), "file", "files").c_str(),
+                 counted(s.packets_read, "packet", "packets").c_str(),
+                 counted(s.bytes_read, "byte", "bytes").c_str(),
+                 counted(s.flows_seen, "flow", "flows").c_str(), secs,
+                 secs > 0 ? static_cast<double>(s.packets_read) / secs : 0.0, a.db.c_str());
   }
   return code;
 }

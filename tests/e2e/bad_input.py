@@ -6,6 +6,7 @@ stored before.
 
 Usage: bad_input.py NETLEDGER_BINARY PCAPS_DIR [SHARED_PCAPS_DIR]"""
 import os
+import re
 import shutil
 import sqlite3
 import struct
@@ -132,6 +133,16 @@ def main():
         checks.equal((run["first_packet"], run["last_packet"]), (None, None), "an empty capture has no packet times")
         checks.equal(len(nl.report("runs", edb, "--since", str(run["started"] - 60))), 1,
                      "an empty run is placed by when it ran")
+
+        # The summary line's nouns agree with their counts.
+        one = os.path.join(work, "one.pcap")
+        many_flows_pcap(one, 1)
+        r = nl.run("replay", one, "--db", nl.db("one.db"))
+        checks.check(re.search(r"replayed 1 file: 1 packet, \d+ bytes, 1 flow in ", r.stderr) is not None,
+                     f"one file, one packet, one flow: said in the singular ({r.stderr.strip()})")
+        r = nl.run("replay", empty, empty, "--db", nl.db("empty2.db"))
+        checks.check("replayed 2 files: 0 packets, 0 bytes, 0 flows in " in r.stderr,
+                     f"nothing read: said in the plural ({r.stderr.strip()})")
 
         # A clock never set: a packet stamped 0 (1970) has a time like any other.
         data = open(os.path.join(pcaps, "ping.pcap"), "rb").read()
