@@ -5,6 +5,8 @@
 #include <atomic>
 #include <string>
 
+#include "netledger/core/counted.hpp"
+
 namespace netledger::cli {
 
 // Exit codes: 0 done, 1 the run failed (bad input, I/O), 2 the command line was wrong,
@@ -25,10 +27,7 @@ void add_db(CLI::App& app, int& exit_code);
 const std::atomic<bool>& stop_requested();
 void install_stop_signals();
 
-// "1 flow", "2 flows": a count and its noun, in the plural where it needs one.
-inline std::string counted(unsigned long long n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
+using netledger::counted;
 
 // "netledger: error: <message>" on stderr.
 void print_error(const std::string& message);

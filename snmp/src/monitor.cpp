@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <regex>
 
+#include "netledger/core/counted.hpp"
+
 namespace netledger::snmp {
 
 namespace {
@@ -254,7 +256,8 @@ void evaluate_port(Ctx& c, const IfRow& r, PortMemory& m, bool device_reset, dou
     bool flap_crit = in60 >= th.flaps_crit;
     bool flapping = in30 >= th.flaps_warn || flap_crit;
     judge(c, m.rules, "FL1", flapping, flap_crit ? Severity::kCrit : Severity::kWarn, 1, r.if_index, port,
-          std::to_string(in30) + " link transitions in 30 min, " + std::to_string(in60) + " in 60 min",
+          counted(in30, "link transition", "link transitions") + " in 30 min, " + std::to_string(in60) +
+              " in 60 min",
           "Port " + port + " is flapping: check the cable, the optics and the peer.");
     // SP1, SP2
     if (up && speed > 0) {
@@ -277,7 +280,7 @@ void evaluate_port(Ctx& c, const IfRow& r, PortMemory& m, bool device_reset, dou
             "Port " + port + " runs half duplex at " + rate_text(static_cast<double>(speed)) + ".");
       if (pr.dot3) {
         judge(c, m.rules, "DX2", half && pr.d_late > 0, Severity::kCrit, 1, r.if_index, port,
-              "half duplex, " + std::to_string(pr.d_late) + " late collisions this interval",
+              "half duplex, " + counted(pr.d_late, "late collision", "late collisions") + " this interval",
               "Likely duplex mismatch (peer full duplex) or cable too long on " + port + ".");
         bool full = *r.duplex == 3;
         double ratio =
@@ -285,12 +288,13 @@ void evaluate_port(Ctx& c, const IfRow& r, PortMemory& m, bool device_reset, dou
         bool dx3 = full && speed > 0 && speed <= 100'000'000 && pr.d_fcs_align >= th.fcs_count &&
                    ratio >= th.fcs_ratio && pr.d_coll == 0;
         judge(c, m.rules, "DX3", dx3, Severity::kWarn, 2, r.if_index, port,
-              std::to_string(pr.d_fcs_align) + " FCS+alignment errors in " + std::to_string(pr.d_in_pkts) +
-                  " packets (" + fmt("%.3f%%", ratio * 100) + "), no collisions, full duplex",
+              counted(pr.d_fcs_align, "FCS+alignment error", "FCS+alignment errors") + " in " +
+                  counted(pr.d_in_pkts, "packet", "packets") + " (" + fmt("%.3f%%", ratio * 100) +
+                  "), no collisions, full duplex",
               "CRC/alignment errors on a full-duplex 10/100 link on " + port +
                   ": peer may be half duplex, or bad cable.");
         judge(c, m.rules, "DX4", full && pr.d_coll > 0, Severity::kWarn, 1, r.if_index, port,
-              std::to_string(pr.d_coll) + " collisions while full duplex",
+              counted(pr.d_coll, "collision", "collisions") + " while full duplex",
               "Collision counters rise on full-duplex port " + port +
                   " (impossible per RFC 3635): duplex is misreported or mismatched.");
       }
@@ -341,11 +345,11 @@ void evaluate_port(Ctx& c, const IfRow& r, PortMemory& m, bool device_reset, dou
       bool sustained = m.errors_high_since != 0 && c.now_s - m.errors_high_since >= 300;
       judge(c, m.rules, "ER1", er_warn || er_crit || sustained, er_crit ? Severity::kCrit : Severity::kWarn,
             2, r.if_index, port,
-            "in " + std::to_string(pr.d_in_err) + " errors (" + fmt("%.4f%%", rin * 100) + "), out " +
-                std::to_string(pr.d_out_err) + " errors (" + fmt("%.4f%%", rout * 100) + "), " +
+            "in " + counted(pr.d_in_err, "error", "errors") + " (" + fmt("%.4f%%", rin * 100) + "), out " +
+                counted(pr.d_out_err, "error", "errors") + " (" + fmt("%.4f%%", rout * 100) + "), " +
                 fmt("%.1f/s", eps),
             "Port " + port + " has a high error rate (" + fmt("%.3f%%", worst * 100) + ", " +
-                std::to_string(err) + " errors): check the cable, optics and duplex.");
+                counted(err, "error", "errors") + "): check the cable, optics and duplex.");
       double din = ratio(pr.d_in_disc, pr.d_in_pkts, pr.d_in_err);
       double dout = ratio(pr.d_out_disc, pr.d_out_pkts, pr.d_out_err);
       bool congested = rt.utilisation >= 0.80;  // out-discards at high load are congestion
@@ -356,8 +360,9 @@ void evaluate_port(Ctx& c, const IfRow& r, PortMemory& m, bool device_reset, dou
                      (dout >= th.discard_ratio_warn && pr.d_out_disc >= th.discard_count_warn);
       judge(c, m.rules, "DI1", di_warn || di_crit, di_crit ? Severity::kCrit : Severity::kWarn, 2, r.if_index,
             port,
-            "in " + std::to_string(pr.d_in_disc) + " discards (" + fmt("%.2f%%", din * 100) + "), out " +
-                std::to_string(pr.d_out_disc) + " discards (" + fmt("%.2f%%", dout * 100) + ")",
+            "in " + counted(pr.d_in_disc, "discard", "discards") + " (" + fmt("%.2f%%", din * 100) +
+                "), out " + counted(pr.d_out_disc, "discard", "discards") + " (" + fmt("%.2f%%", dout * 100) +
+                ")",
             "Port " + port +
                 " discards packets without load to explain it: check buffers, QoS and VLAN config.");
     }

@@ -296,6 +296,26 @@ TEST(Monitor, HalfDuplexAndLateCollisionsMeanAMismatch) {
   EXPECT_FALSE(open(Device().poll(full), "DX1"));
 }
 
+TEST(Monitor, EvidenceCountsOneInTheSingular) {
+  Device d;
+  IfRow r = port(0, 0, 100);
+  r.duplex = 3;
+  r.fcs_errors = 0;
+  r.alignment_errors = 0;
+  r.single_collisions = 0;
+  d.poll(r);
+  r.single_collisions = 1;
+  r.hc_in_octets = 1000;
+  auto one = d.poll(r);
+  ASSERT_NE(find(one, "DX4"), nullptr);
+  EXPECT_EQ(find(one, "DX4")->evidence, "1 collision while full duplex");
+  r.single_collisions = 3;
+  r.hc_in_octets = 2000;
+  auto two = d.poll(r);
+  ASSERT_NE(find(two, "DX4"), nullptr);
+  EXPECT_EQ(find(two, "DX4")->evidence, "2 collisions while full duplex");
+}
+
 TEST(Monitor, FullDuplexWithCollisionsOrCrcErrorsPointsAtThePeer) {
   Device d;
   IfRow r = port(0, 0, 100);
