@@ -59,7 +59,7 @@ int info(storage::Database& db) {
   }
   std::cout << "\nretention:\n";
   for (const auto& r : i->retention) {
-    std::string keep = r.keep_s ? std::to_string(*r.keep_s / 86400) + " days" : "forever";
+    std::string keep = r.keep_s ? format_age(*r.keep_s) : "forever";
     std::printf("  %-8s keep %-10s %s\n", r.resolution.c_str(), keep.c_str(),
                 r.pruned_before_s ? ("pruned before " + format_utc(*r.pruned_before_s)).c_str() : "");
   }

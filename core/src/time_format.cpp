@@ -3,6 +3,8 @@
 #include <charconv>
 #include <ctime>
 
+#include "netledger/core/counted.hpp"
+
 namespace netledger {
 
 std::string format_utc(int64_t epoch_s) {
@@ -102,6 +104,15 @@ Result<int64_t> parse_step(std::string_view text) {
   }
   return make_error(ErrorCode::kInvalidArgument, "invalid step '" + std::string(text) +
                                                      "': expected a number and m, h, d or w (5m, 1h, 1d)");
+}
+
+std::string format_age(int64_t seconds) {
+  const auto n = [](int64_t v) { return static_cast<unsigned long long>(v); };
+  if (seconds > 0 && seconds % 86400 == 0) return counted(n(seconds / 86400), "day", "days");
+  if (seconds > 0 && seconds % 3600 == 0) return counted(n(seconds / 3600), "hour", "hours");
+  if (seconds > 0 && seconds % 60 == 0) return counted(n(seconds / 60), "minute", "minutes");
+  return seconds < 0 ? "-" + counted(n(-seconds), "second", "seconds")
+                     : counted(n(seconds), "second", "seconds");
 }
 
 }  // namespace netledger

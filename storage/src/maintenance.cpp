@@ -6,6 +6,8 @@
 #include <cstdlib>
 
 #include "hour_sums.hpp"
+#include "netledger/core/counted.hpp"
+#include "netledger/core/time_format.hpp"
 #include "statement.hpp"
 #include "traffic_tables.hpp"
 
@@ -211,8 +213,8 @@ Result<PruneResult> prune(Database& db, const PruneOptions& o) {
     auto n = cut(db, res, o.now_s - keep);
     if (!n.ok()) return n.error();
     if (*n > 0)
-      out.notes.push_back(res + ": " + std::to_string(*n) + " rows older than " +
-                          std::to_string(keep / 86400) + " days");
+      out.notes.push_back(res + ": " + counted(static_cast<unsigned long long>(*n), "row", "rows") +
+                          " older than " + format_age(keep));
     out.rows_deleted += *n;
   }
   // The size cap: give up the finest, oldest data first, a day at a time.

@@ -124,6 +124,16 @@ TEST(ParseTime, AcceptsEpochDatesAndAges) {
   EXPECT_EQ(*parse_time("30m", now), now - 1800);
 }
 
+TEST(FormatAge, UsesTheLargestUnitThatStatesTheAgeExactly) {
+  EXPECT_EQ(format_age(86400), "1 day");
+  EXPECT_EQ(format_age(90 * 86400), "90 days");
+  EXPECT_EQ(format_age(36 * 3600), "36 hours");
+  EXPECT_EQ(format_age(3600), "1 hour");
+  EXPECT_EQ(format_age(90 * 60), "90 minutes");
+  EXPECT_EQ(format_age(61), "61 seconds");
+  EXPECT_EQ(format_age(0), "0 seconds");
+}
+
 TEST(ParseTime, RejectsMalformedTimesWithTheTextInTheMessage) {
   for (const char* bad : {"", "yesterday", "2026-13-01", "12x", "h", "2026-11-01T25:00"}) {
     auto r = parse_time(bad, 0);

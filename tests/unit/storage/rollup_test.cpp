@@ -246,8 +246,13 @@ TEST(Rollups, AFileFromSchema4KeepsItsTotalsWhenUpgraded) {
   PruneOptions po;
   po.now_s = kStart + kDays * 86400;
   po.keep = {{"minute", 3600}, {"hour", 3600}};
-  ASSERT_TRUE(prune(**db, po).ok());
+  auto pruned = prune(**db, po);
+  ASSERT_TRUE(pruned.ok());
   EXPECT_EQ(sum_hosts(**db, TimeRange{kStart, kStart + kDays * 86400}).sent, all);
+  // The notes give the age kept as it was asked for, not in whole days.
+  ASSERT_FALSE(pruned->notes.empty());
+  for (const auto& note : pruned->notes)
+    EXPECT_NE(note.find(" older than 1 hour"), std::string::npos) << note;
 }
 
 TEST(Percentile95, DropsTheTopFivePercentAsBillingDoes) {

@@ -33,4 +33,7 @@ int64_t next_month(int64_t month_start_s);
 // Parses a step such as "5m", "1h", "1d" into seconds.
 Result<int64_t> parse_step(std::string_view text);
 
+// An age in the largest whole unit that states it exactly: "1 day", "36 hours", "90 minutes".
+std::string format_age(int64_t seconds);
+
 }  // namespace netledger
