@@ -27,8 +27,6 @@ void add_db(CLI::App& app, int& exit_code);
 const std::atomic<bool>& stop_requested();
 void install_stop_signals();
 
-using netledger::counted;
-
 // "netledger: error: <message>" on stderr.
 void print_error(const std::string& message);
 void print_warning(const std::string& message);
