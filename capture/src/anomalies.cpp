@@ -30,6 +30,7 @@ const char* anomaly_name(Anomaly a) noexcept {
     case Anomaly::kSnaplenCut: return "snaplen_cut";
     case Anomaly::kTimeOutlier: return "time_outlier";
     case Anomaly::kClockStepBack: return "clock_stepped_back";
+    case Anomaly::kTimeOutOfRange: return "time_out_of_range";
     case Anomaly::kCount: break;
   }
   return "unknown";

@@ -1,5 +1,6 @@
 #include "netledger/capture/pipeline.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <utility>
@@ -59,10 +60,23 @@ void Pipeline::on_packet(const RawPacket& raw, int64_t at_us) {
   }
 }
 
-bool Pipeline::jumps(int64_t ts_us) const {
+// Packet time is counted within the years 1 to 9999 (what SQLite's date functions and
+// the reports can show). A stamp outside them is no time a capture was taken at: a
+// corrupt record, or a pcapng stamp in coarse units (whole seconds, say) or with an
+// offset that goes past what 64 bits of microseconds hold. It is held to the nearer end
+// and counted as `time_out_of_range`; from there the clock treats it as any other stamp
+// far from its neighbours. Within the range no difference or sum of packet times and
+// timeouts can overflow.
+int64_t Pipeline::within_range(int64_t ts_us) noexcept {
+  constexpr int64_t kFirstUs = -62'135'596'800LL * 1'000'000;     // 0001-01-01 00:00:00
+  constexpr int64_t kLastUs = 253'402'300'800LL * 1'000'000 - 1;  // 9999-12-31 23:59:59.999999
+  return std::clamp(ts_us, kFirstUs, kLastUs);
+}
+
+bool Pipeline::jumps(int64_t at_us) const {
   if (!accountant_.clock_started()) return false;
   const int64_t clock_us = accountant_.clock_us();
-  return ts_us - clock_us >= jump_us_ || clock_us - ts_us >= jump_us_;
+  return at_us - clock_us >= jump_us_ || clock_us - at_us >= jump_us_;
 }
 
 // Packet time is the clock, and it moves forward only. A packet that jumps an idle
@@ -77,17 +91,17 @@ bool Pipeline::jumps(int64_t ts_us) const {
 // - behind, alone (the next is not, or there is none): counted at the clock's time.
 // - ahead, and the next one goes on from it (a quiet spell, a clock set forward, or no next
 //   packet): its own time, as any other.
-void Pipeline::on_jump(const RawPacket& raw, const int64_t* next_us) {
+void Pipeline::on_jump(const RawPacket& raw, int64_t at_us, const int64_t* next_us) {
   const int64_t clock_us = accountant_.clock_us();
-  if (raw.ts_us > clock_us) {
-    const bool alone = next_us != nullptr && raw.ts_us - *next_us >= jump_us_;
+  if (at_us > clock_us) {
+    const bool alone = next_us != nullptr && at_us - *next_us >= jump_us_;
     if (alone) decoder_.anomalies().bump(Anomaly::kTimeOutlier);
-    on_packet(raw, alone ? clock_us : raw.ts_us);
+    on_packet(raw, alone ? clock_us : at_us);
     return;
   }
   if (next_us != nullptr && clock_us - *next_us >= jump_us_) {
     decoder_.anomalies().bump(Anomaly::kClockStepBack);
-    if (accountant_.restart_clock()) on_packet(raw, raw.ts_us);
+    if (accountant_.restart_clock()) on_packet(raw, at_us);
     return;
   }
   decoder_.anomalies().bump(Anomaly::kTimeOutlier);
@@ -116,16 +130,19 @@ FeedEnd Pipeline::feed_from(Source& source, const FeedOptions& options) {
       r = source.next(raw);
     }
     if (r == ReadResult::kPacket) {
-      if (jumps(raw.ts_us)) {
+      const int64_t at_us = within_range(raw.ts_us);
+      if (at_us != raw.ts_us) decoder_.anomalies().bump(Anomaly::kTimeOutOfRange);
+      if (jumps(at_us)) {
         // The next read may reuse the frame's bytes: it waits in a copy of its own.
         held_.assign(raw.data, raw.data + raw.caplen);
         RawPacket held = raw;
         held.data = held_.data();
         next_r = source.next(next);
         have_next = true;
-        on_jump(held, next_r == ReadResult::kPacket ? &next.ts_us : nullptr);
+        const int64_t next_us = within_range(next.ts_us);
+        on_jump(held, at_us, next_r == ReadResult::kPacket ? &next_us : nullptr);
       } else {
-        on_packet(raw, raw.ts_us);
+        on_packet(raw, at_us);
       }
       if (!accountant_.status().ok()) {
         end = FeedEnd::kSinkFailed;

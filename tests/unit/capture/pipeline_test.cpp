@@ -19,14 +19,24 @@ namespace {
 constexpr int64_t kT0 = 1'700'000'040;  // a minute's start
 constexpr int64_t kSec = 1'000'000;
 
-// A pcap file of one UDP packet from 10.0.0.1 to 10.0.0.2 at each of `seconds`, with
-// `cut` bytes taken off the end.
+// One UDP packet from 10.0.0.1 to 10.0.0.2.
+std::vector<uint8_t> udp_frame() {
+  return test::Frame().ethernet(0x0800).ipv4("10.0.0.1", "10.0.0.2", 17).udp(1000, 53).payload(20).finish();
+}
+
+// A pcap file of that packet at each of `seconds`, with `cut` bytes taken off the end.
 std::string write_pcap(const test::TempDir& dir, const std::vector<int64_t>& seconds, size_t cut = 0) {
-  const std::vector<uint8_t> frame =
-      test::Frame().ethernet(0x0800).ipv4("10.0.0.1", "10.0.0.2", 17).udp(1000, 53).payload(20).finish();
   std::vector<test::StampedFrame> frames;
-  for (int64_t s : seconds) frames.push_back({s * kSec, frame});
+  for (int64_t s : seconds) frames.push_back({s * kSec, udp_frame()});
   return test::write_pcap(dir.file("t.pcap"), frames, cut);
+}
+
+// A pcapng file of that packet at each of `seconds`, stamped in whole seconds (if_tsresol
+// 10^0), as a file can hold stamps a microsecond pcap cannot.
+std::string write_pcapng(const test::TempDir& dir, const std::vector<uint64_t>& seconds) {
+  std::vector<test::TickedFrame> frames;
+  for (uint64_t s : seconds) frames.push_back({s, udp_frame()});
+  return test::write_pcapng(dir.file("t.pcapng"), frames, 0);
 }
 
 struct Replayed {
@@ -37,9 +47,8 @@ struct Replayed {
   FeedEnd end = FeedEnd::kComplete;
 };
 
-Replayed replay(const std::vector<int64_t>& seconds, size_t cut = 0) {
-  test::TempDir dir;
-  auto src = PacketSource::open_file(write_pcap(dir, seconds, cut));
+Replayed replay_file(const std::string& path) {
+  auto src = PacketSource::open_file(path);
   EXPECT_TRUE(src.ok());
   test::MemorySink sink;
   AccountantOptions o;
@@ -59,6 +68,11 @@ Replayed replay(const std::vector<int64_t>& seconds, size_t cut = 0) {
   for (const auto& [name, n] : sink.last_stats.anomalies) r.anomalies[name] = n;
   r.stats = sink.last_stats;
   return r;
+}
+
+Replayed replay(const std::vector<int64_t>& seconds, size_t cut = 0) {
+  test::TempDir dir;
+  return replay_file(write_pcap(dir, seconds, cut));
 }
 
 }  // namespace
@@ -121,6 +135,31 @@ TEST(PipelineClock, ACutAfterAJumpKeepsThePacketBeforeIt) {
   EXPECT_EQ(r.end, FeedEnd::kTruncated);
   EXPECT_EQ(r.sent, (std::map<int64_t, uint64_t>{{kT0, 1}, {kT0 + 3600, 1}}));
   EXPECT_EQ(r.stats.packets_read, 2U);
+}
+
+// A stamp past the year 9999 (10^12 whole seconds) is held to the end of the range the
+// clock takes and, alone among its neighbours, counted at the clock's time.
+TEST(PipelineClock, AStampPastTheYear9999IsHeldToTheRange) {
+  test::TempDir dir;
+  const auto t0 = static_cast<uint64_t>(kT0);
+  Replayed r = replay_file(write_pcapng(dir, {t0, t0 + 10, 1'000'000'000'000, t0 + 20, t0 + 70}));
+  EXPECT_EQ(r.sent, (std::map<int64_t, uint64_t>{{kT0, 4}, {kT0 + 60, 1}}));
+  EXPECT_EQ(r.anomalies, (std::map<std::string, uint64_t>{{"time_out_of_range", 1}, {"time_outlier", 1}}));
+  EXPECT_EQ(r.stats.last_packet_us, 1'000'000'000'000 * kSec);  // the run says what the file holds
+}
+
+// Stamps at both ends of 64 bits: 9 * 10^12 seconds, and a count of seconds whose
+// microseconds wrap round to about -9 * 10^18, as libpcap reads them too. Each is held to
+// its end of the range (the last minute of 9999, the first of year 1), the second then
+// reads as a clock set back, and every packet is counted, with no overflow on the way
+// (the suite runs under UBSan, which stops at one).
+TEST(PipelineClock, StampsAtTheEndsOf64BitsAreCountedWithinTheRange) {
+  test::TempDir dir;
+  const auto t0 = static_cast<uint64_t>(kT0);
+  Replayed r = replay_file(write_pcapng(dir, {9'000'000'000'000, 9'446'744'073'709, t0, t0 + 10}));
+  EXPECT_EQ(r.sent, (std::map<int64_t, uint64_t>{{-62'135'596'800, 1}, {kT0, 2}, {253'402'300'740, 1}}));
+  EXPECT_EQ(r.anomalies,
+            (std::map<std::string, uint64_t>{{"clock_stepped_back", 1}, {"time_out_of_range", 2}}));
 }
 
 }  // namespace netledger::capture

@@ -37,6 +37,7 @@ enum class Anomaly : uint8_t {
   kSnaplenCut,        // frame captured shorter than it was on the wire (informational)
   kTimeOutlier,       // stamped far from the packets around it: counted at the clock's time
   kClockStepBack,     // the capturing clock was set back: flows ended, the clock restarted
+  kTimeOutOfRange,    // stamped outside the years 1 to 9999: held to the nearer end
   kCount,
 };
 

@@ -53,11 +53,14 @@ class Pipeline {
  private:
   // Counts the frame in the run's statistics and charges it at `at_us`.
   void on_packet(const RawPacket& raw, int64_t at_us);
-  // Whether `ts_us` is a jump: an idle timeout or more from the clock, either way.
-  [[nodiscard]] bool jumps(int64_t ts_us) const;
-  // Charges a packet that jumped, given the time of the one after it (if any): see
-  // pipeline.cpp.
-  void on_jump(const RawPacket& raw, const int64_t* next_us);
+  // The time a packet stamped `ts_us` can be counted at: its own, held to the years 1 to
+  // 9999 (see pipeline.cpp).
+  [[nodiscard]] static int64_t within_range(int64_t ts_us) noexcept;
+  // Whether `at_us` is a jump: an idle timeout or more from the clock, either way.
+  [[nodiscard]] bool jumps(int64_t at_us) const;
+  // Charges a packet that jumped to `at_us`, given the time of the one after it (if
+  // any): see pipeline.cpp.
+  void on_jump(const RawPacket& raw, int64_t at_us, const int64_t* next_us);
   template <class Source>
   FeedEnd feed_from(Source& source, const FeedOptions& options);
 
