@@ -45,7 +45,15 @@ Result<int64_t> parse_time(std::string_view text, int64_t now_s) {
       case 'w': unit = 7 * 86400; break;
       default: break;
     }
-    if (unit != 0 && parse_int(text.substr(0, text.size() - 1), n) && n >= 0) return now_s - n * unit;
+    if (unit != 0 && parse_int(text.substr(0, text.size() - 1), n) && n >= 0) {
+      int64_t back = 0;
+      int64_t t = 0;
+      if (__builtin_mul_overflow(n, unit, &back) || __builtin_sub_overflow(now_s, back, &t)) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          "invalid time '" + std::string(text) + "': an age further back than a time can be");
+      }
+      return t;
+    }
   }
   std::string s(text);
   if (!s.empty() && s.back() == 'Z') s.pop_back();
@@ -94,12 +102,20 @@ int64_t next_month(int64_t month_start_s) {
 Result<int64_t> parse_step(std::string_view text) {
   int64_t n = 0;
   if (text.size() >= 2 && parse_int(text.substr(0, text.size() - 1), n) && n > 0) {
+    int64_t unit = 0;
     switch (text.back()) {
-      case 'm': return n * 60;
-      case 'h': return n * 3600;
-      case 'd': return n * 86400;
-      case 'w': return n * 7 * 86400;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      case 'w': unit = 7 * 86400; break;
       default: break;
+    }
+    // Up to the years packet time spans (see Pipeline): a step longer has one point.
+    constexpr int64_t kLongest = int64_t{10'000} * 366 * 86400;
+    if (unit != 0 && n <= kLongest / unit) return n * unit;
+    if (unit != 0) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "invalid step '" + std::string(text) + "': longer than 10,000 years");
     }
   }
   return make_error(ErrorCode::kInvalidArgument, "invalid step '" + std::string(text) +

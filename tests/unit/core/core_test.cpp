@@ -142,6 +142,29 @@ TEST(ParseTime, RejectsMalformedTimesWithTheTextInTheMessage) {
   }
 }
 
+// An age whose seconds, or the time that many seconds ago, 64 bits cannot hold is an
+// error naming it, not an overflow; the largest that fits is a time.
+TEST(ParseTime, RejectsAnAgeFurtherBackThanATimeCanBe) {
+  const int64_t now = 1'700'000'000;
+  for (const char* far : {"99999999999999999d", "9223372036854775807m"}) {
+    auto r = parse_time(far, now);
+    ASSERT_FALSE(r.ok()) << far;
+    EXPECT_NE(r.error().message.find(std::string("'") + far + "'"), std::string::npos);
+  }
+  EXPECT_EQ(*parse_time("106751991167300d", now), now - 106'751'991'167'300 * 86400);
+}
+
+TEST(ParseStep, TakesANumberAndAUnitUpToTenThousandYears) {
+  EXPECT_EQ(*parse_step("5m"), 300);
+  EXPECT_EQ(*parse_step("2w"), 14 * 86400);
+  EXPECT_EQ(*parse_step("520000w"), int64_t{520'000} * 7 * 86400);
+  for (const char* bad : {"0h", "5", "5y", "530000w", "99999999999999999w"}) {
+    auto r = parse_step(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message.find(std::string("'") + bad + "'"), std::string::npos);
+  }
+}
+
 TEST(FormatUtc, PrintsUtc) {
   EXPECT_EQ(format_utc(1'793'491'200 + 3723), "2026-11-01 01:02:03");
 }
