@@ -283,7 +283,9 @@ void add_report(CLI::App& app, int& exit_code) {
   cmd->add_option("--since", args->since,
                   "Start: epoch seconds, YYYY-MM-DD[THH:MM[:SS]] (UTC), or an age (24h, 7d)");
   cmd->add_option("--until", args->until, "End (exclusive), same forms as --since");
-  cmd->add_option("--top", args->top, "Rows to show; 0 for every row")->capture_default_str();
+  cmd->add_option("--top", args->top, "Rows to show; 0 for every row")
+      ->check(CLI::Range(size_t{0}, size_t{1'000'000'000}))
+      ->capture_default_str();
   cmd->add_option("--format", args->format, "table | csv | json | markdown | html (overview: html)");
   cmd->add_option("--output", args->output, "Write to this file instead of standard output");
   cmd->add_option("--tz", args->tz, "Show times in this zone (e.g. Europe/Paris); stored times are UTC");

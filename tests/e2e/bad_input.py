@@ -200,6 +200,9 @@ def main():
                        "unknown report kind")
         one_line_error(checks, nl.run("report", "hosts", "--db", full_db, "--since", "yesterday-ish"),
                        "yesterday-ish", "invalid time", "malformed time")
+        r = nl.run("report", "hosts", "--db", full_db, "--top", "-1")
+        checks.check(r.returncode == 2 and "--top" in r.stderr and not r.stdout,
+                     f"a negative --top is a usage error, not every row ({r.returncode}, {r.stderr.strip()!r})")
         r = nl.run("report", "hosts", "--db", full_db, "--since", "2001-01-01", "--until", "2001-01-02",
                    "--format", "json")
         checks.equal((r.returncode, r.stdout.strip()), (0, '{"hosts":[]}'), "an empty range is an empty report")
