@@ -38,7 +38,9 @@ std::string time_text(const Cell& c, const TimeZone& tz) {
     char frac[16];
     std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>((*d - static_cast<double>(whole)) * 1000.0));
     std::string s = zoned(whole, tz);
-    auto space = s.find(' ', 11);  // keep the zone after the fraction
+    // After the seconds, before the zone; a year need not have four digits.
+    const auto clock = s.find(' ');
+    const auto space = clock == std::string::npos ? clock : s.find(' ', clock + 1);
     return space == std::string::npos ? s + frac : s.substr(0, space) + frac + s.substr(space);
   }
   return "";

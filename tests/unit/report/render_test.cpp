@@ -75,6 +75,13 @@ TEST(Render, LongTextKeepsItsStartAndEndInATerminalTable) {
   EXPECT_NE(render_table(one_column(names, 0)).find(names), std::string::npos);
 }
 
+// A time with a fraction shows milliseconds after its seconds, whatever digits its year has
+// (a capture file's stamps can be anywhere in 64 bits of microseconds).
+TEST(HumanCell, PutsTheMillisecondsAfterTheSeconds) {
+  EXPECT_EQ(human_cell(Cell{1'700'000'000.25}, Kind::kTime), "2023-11-14 22:13:20.250");
+  EXPECT_EQ(human_cell(Cell{253'402'300'800.5}, Kind::kTime), "10000-01-01 00:00:00.500");
+}
+
 TEST(HumanBytes, SwitchesUnitsAt1024) {
   EXPECT_EQ(human_bytes(1023), "1023 B");
   EXPECT_EQ(human_bytes(1024), "1.0 KiB");
