@@ -10,6 +10,7 @@
 #include "support/memory_sink.hpp"
 #include "support/packet_builder.hpp"
 #include "support/pcap_file.hpp"
+#include "support/pcapng_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace netledger::capture {
@@ -34,9 +35,11 @@ std::string write_pcap(const test::TempDir& dir, const std::vector<int64_t>& sec
 // A pcapng file of that packet at each of `seconds`, stamped in whole seconds (if_tsresol
 // 10^0), as a file can hold stamps a microsecond pcap cannot.
 std::string write_pcapng(const test::TempDir& dir, const std::vector<uint64_t>& seconds) {
-  std::vector<test::TickedFrame> frames;
-  for (uint64_t s : seconds) frames.push_back({s, udp_frame()});
-  return test::write_pcapng(dir.file("t.pcapng"), frames, 0);
+  test::Pcapng f;
+  f.section();
+  f.interface(1, 262144, {test::tsresol(0)});  // Ethernet
+  for (uint64_t s : seconds) f.epb(0, s, udp_frame());
+  return test::write_file(dir.file("t.pcapng"), f.bytes);
 }
 
 struct Replayed {
