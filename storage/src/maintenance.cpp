@@ -210,7 +210,15 @@ Result<PruneResult> prune(Database& db, const PruneOptions& o) {
   std::vector<std::pair<std::string, int64_t>> rules;
   while (st->step() == SQLITE_ROW) rules.emplace_back(st->text_at(0), st->int_at(1));
   for (const auto& [res, keep] : rules) {
-    auto n = cut(db, res, o.now_s - keep);
+    // Only netledger writes an age here, and always a positive one; a file edited by
+    // hand could hold anything, and a cut from the future would take every row.
+    int64_t before = 0;
+    if (keep <= 0 || __builtin_sub_overflow(o.now_s, keep, &before)) {
+      return make_error(ErrorCode::kFormat, db.path() + ": the retention of " + res + " is " +
+                                                std::to_string(keep) +
+                                                " s, which is no age; set it with --keep " + res + "=AGE");
+    }
+    auto n = cut(db, res, before);
     if (!n.ok()) return n.error();
     if (*n > 0)
       out.notes.push_back(res + ": " + counted(static_cast<unsigned long long>(*n), "row", "rows") +

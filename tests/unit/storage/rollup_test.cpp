@@ -210,6 +210,26 @@ TEST(Rollups, EachHourRowIsTheSumOfItsMinutesInWhateverOrderHostsCame) {
             0);
 }
 
+// A retention that is no age (a file edited by hand) stops the prune with a message naming
+// the file and the resolution, and deletes nothing: a cut in the future would take it all.
+TEST(Rollups, ARetentionThatIsNoAgeStopsThePruneAndDeletesNothing) {
+  test::TempDir dir;
+  const std::string path = dir.file("r.db");
+  std::vector<uint64_t> per_day = fill(path);
+  const uint64_t all = per_day[0] + per_day[1] + per_day[2];
+  auto db = Database::open(path, OpenMode::kReadWrite);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->exec("UPDATE retention SET keep_s = -60 WHERE resolution = 'minute'").ok());
+  PruneOptions po;
+  po.now_s = kStart + kDays * 86400;
+  auto pruned = prune(**db, po);
+  ASSERT_FALSE(pruned.ok());
+  const std::string& m = pruned.error().message;
+  EXPECT_NE(m.find(path), std::string::npos) << m;
+  EXPECT_NE(m.find("retention of minute is -60 s"), std::string::npos) << m;
+  EXPECT_EQ(sent_in(**db, "host_traffic_minute"), all);
+}
+
 TEST(Rollups, AFileFromSchema4KeepsItsTotalsWhenUpgraded) {
   test::TempDir dir;
   const std::string path = dir.file("r.db");
