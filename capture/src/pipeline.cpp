@@ -5,6 +5,8 @@
 #include <ctime>
 #include <utility>
 
+#include "netledger/core/time_format.hpp"
+
 namespace netledger::capture {
 
 namespace {
@@ -60,16 +62,14 @@ void Pipeline::on_packet(const RawPacket& raw, int64_t at_us) {
   }
 }
 
-// Packet time is counted within the years 1 to 9999 (what SQLite's date functions and
-// the reports can show). A stamp outside them is no time a capture was taken at: a
-// corrupt record, or a pcapng stamp in coarse units (whole seconds, say) or with an
-// offset that goes past what 64 bits of microseconds hold. It is held to the nearer end
-// and counted as `time_out_of_range`; from there the clock treats it as any other stamp
-// far from its neighbours. Within the range no difference or sum of packet times and
-// timeouts can overflow.
+// Packet time is counted within the years 1 to 9999 (kFirstTimeS to kLastTimeS). A stamp
+// outside them is no time a capture was taken at: a corrupt record, or a pcapng stamp in
+// coarse units (whole seconds, say) or with an offset that goes past what 64 bits of
+// microseconds hold. It is held to the nearer end and counted as `time_out_of_range`;
+// from there the clock treats it as any other stamp far from its neighbours.
 int64_t Pipeline::within_range(int64_t ts_us) noexcept {
-  constexpr int64_t kFirstUs = -62'135'596'800LL * 1'000'000;     // 0001-01-01 00:00:00
-  constexpr int64_t kLastUs = 253'402'300'800LL * 1'000'000 - 1;  // 9999-12-31 23:59:59.999999
+  constexpr int64_t kFirstUs = kFirstTimeS * 1'000'000;
+  constexpr int64_t kLastUs = (kLastTimeS + 1) * 1'000'000 - 1;
   return std::clamp(ts_us, kFirstUs, kLastUs);
 }
 

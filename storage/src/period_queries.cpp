@@ -37,7 +37,8 @@ Result<TimeRange> bounded(const Database& db, TimeRange range, const std::string
                                    .c_str());
     if (!st.ok()) return st.error();
     st->bind(1, range.since_s).bind(2, range.until_s);
-    if (st->step() == SQLITE_ROW && !st->is_null(0)) span = std::pair{st->int_at(0), st->int_at(1)};
+    if (st->step() == SQLITE_ROW && !st->is_null(0))
+      span = std::pair{within_calendar(st->int_at(0)), within_calendar(st->int_at(1))};
   }
   if (!span) return TimeRange{0, 0};
   TimeRange r = range;
@@ -57,8 +58,8 @@ Result<TimeRange> host_span(const Database& db, const std::string& host, TimeRan
   if (!st.ok()) return st.error();
   st->bind(1, ip->to_string());
   if (st->step() != SQLITE_ROW) return TimeRange{0, 0};  // no such host: nothing to show
-  if (range.since_s == INT64_MIN) range.since_s = st->int_at(0);
-  if (range.until_s == INT64_MAX) range.until_s = st->int_at(1) + 60;
+  if (range.since_s == INT64_MIN) range.since_s = within_calendar(st->int_at(0));
+  if (range.until_s == INT64_MAX) range.until_s = within_calendar(st->int_at(1)) + 60;
   return range;
 }
 

@@ -19,7 +19,7 @@ Result<Span> span_of(const Database& db, const std::string& sql, int64_t since_s
   const int rc = st->step();
   if (rc != SQLITE_ROW) return db.error(sql);
   if (st->is_null(0)) return Span{};
-  return Span{std::pair{st->int_at(0), st->int_at(1)}};
+  return Span{std::pair{within_calendar(st->int_at(0)), within_calendar(st->int_at(1))}};
 }
 
 // The hours not folded yet whose day (month) falls in [since, until), as [from, to).

@@ -210,6 +210,36 @@ TEST(Rollups, EachHourRowIsTheSumOfItsMinutesInWhateverOrderHostsCame) {
             0);
 }
 
+// Rows a hand-edited file moved to the ends of 64 bits: reports over open ranges stop at
+// the calendar's ends (the years 1 to 9999) instead of overflowing on the way (the suite
+// runs under UBSan), and count what lies inside it.
+TEST(Rollups, RowsBeyondTheCalendarAreLeftOutOfOpenRanges) {
+  test::TempDir dir;
+  const std::string path = dir.file("r.db");
+  std::vector<uint64_t> per_day = fill(path);
+  const uint64_t all = per_day[0] + per_day[1] + per_day[2];
+  auto db = Database::open(path, OpenMode::kReadWrite);
+  ASSERT_TRUE(db.ok());
+  const std::string last = "bucket = (SELECT max(bucket) FROM host_traffic_minute)";
+  const auto moved = static_cast<uint64_t>(
+      test::sql_number(**db, "SELECT coalesce(sum(bytes_sent), 0) FROM host_traffic_minute WHERE " + last));
+  ASSERT_GT(moved, 0U);
+  ASSERT_TRUE(
+      (*db)
+          ->exec(("UPDATE host_traffic_minute SET bucket = 9223372036854775807 WHERE " + last).c_str())
+          .ok());
+  ASSERT_TRUE((*db)
+                  ->exec("UPDATE protocol_traffic_minute SET bucket = -9223372036854775808 "
+                         "WHERE bucket = (SELECT min(bucket) FROM protocol_traffic_minute)")
+                  .ok());
+  const TimeRange open{INT64_MIN, INT64_MAX};
+  EXPECT_EQ(sum_hosts(**db, open).sent, all - moved);
+  auto protocols = query_protocols(**db, open, 0);
+  ASSERT_TRUE(protocols.ok()) << protocols.error().message;
+  auto tl = query_timeline(**db, open, 86400, SeriesBy::kTotal, Filter{}, 6);
+  EXPECT_FALSE(tl.ok());  // a day a step from year 1 to now is too many points, and says so
+}
+
 // A retention that is no age (a file edited by hand) stops the prune with a message naming
 // the file and the resolution, and deletes nothing: a cut in the future would take it all.
 TEST(Rollups, ARetentionThatIsNoAgeStopsThePruneAndDeletesNothing) {

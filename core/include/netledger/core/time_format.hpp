@@ -9,6 +9,16 @@
 
 namespace netledger {
 
+// netledger counts time within the years 1 to 9999, the calendar SQLite's date functions
+// take: a packet stamped outside it is held to its nearer end (see Pipeline), and so is a
+// time read back from a file, where only a hand-edited file holds one outside it. Inside
+// it no sum or difference of times, steps and timeouts overflows 64 bits.
+inline constexpr int64_t kFirstTimeS = -62'135'596'800;  // 0001-01-01 00:00:00
+inline constexpr int64_t kLastTimeS = 253'402'300'799;   // 9999-12-31 23:59:59
+constexpr int64_t within_calendar(int64_t epoch_s) {
+  return epoch_s < kFirstTimeS ? kFirstTimeS : epoch_s > kLastTimeS ? kLastTimeS : epoch_s;
+}
+
 // "2026-11-21 13:05:00" in UTC.
 std::string format_utc(int64_t epoch_s);
 
