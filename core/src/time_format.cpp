@@ -110,8 +110,8 @@ Result<int64_t> parse_step(std::string_view text) {
       case 'w': unit = 7 * 86400; break;
       default: break;
     }
-    // Up to the years packet time spans (see Pipeline): a step longer has one point.
-    constexpr int64_t kLongest = int64_t{10'000} * 366 * 86400;
+    // Up to the calendar netledger counts in: a longer step has one point.
+    constexpr int64_t kLongest = kLastTimeS - kFirstTimeS + 1;
     if (unit != 0 && n <= kLongest / unit) return n * unit;
     if (unit != 0) {
       return make_error(ErrorCode::kInvalidArgument,
