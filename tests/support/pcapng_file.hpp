@@ -76,28 +76,16 @@ class Pcapng {
     put_options(b, options);
     block(kIdb, b);
   }
+  // An enhanced packet block of `caplen` made-up bytes of a `len`-byte packet.
   void epb(uint32_t id, uint64_t t, uint32_t caplen, uint32_t len, const std::vector<Option>& options = {}) {
-    std::vector<uint8_t> b;
-    put32(b, id);
-    put32(b, static_cast<uint32_t>(t >> 32));
-    put32(b, static_cast<uint32_t>(t));
-    put32(b, caplen);
-    put32(b, len);
-    payload(b, caplen);
-    put_options(b, options);
-    block(kEpb, b);
+    std::vector<uint8_t> data;
+    payload(data, caplen);
+    enhanced(id, t, caplen, len, data, options);
   }
   // An enhanced packet block holding `frame` whole.
   void epb(uint32_t id, uint64_t t, const std::vector<uint8_t>& frame) {
-    std::vector<uint8_t> b;
     const auto len = static_cast<uint32_t>(frame.size());
-    put32(b, id);
-    put32(b, static_cast<uint32_t>(t >> 32));
-    put32(b, static_cast<uint32_t>(t));
-    put32(b, len);
-    put32(b, len);
-    put(b, frame.data(), frame.size());
-    block(kEpb, b);
+    enhanced(id, t, len, len, frame, {});
   }
   void spb(uint32_t len, uint32_t stored) {
     std::vector<uint8_t> b;
@@ -123,6 +111,19 @@ class Pcapng {
   std::vector<uint8_t> bytes;
 
  private:
+  void enhanced(uint32_t id, uint64_t t, uint32_t caplen, uint32_t len, const std::vector<uint8_t>& data,
+                const std::vector<Option>& options) {
+    std::vector<uint8_t> b;
+    put32(b, id);
+    put32(b, static_cast<uint32_t>(t >> 32));
+    put32(b, static_cast<uint32_t>(t));
+    put32(b, caplen);
+    put32(b, len);
+    put(b, data.data(), data.size());
+    put_options(b, options);
+    block(kEpb, b);
+  }
+
   uint8_t fill_ = 1;
 };
 

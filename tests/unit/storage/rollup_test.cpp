@@ -92,6 +92,15 @@ std::vector<uint64_t> fill(const std::string& path) {
   return per_day;
 }
 
+// fill()s the file at `path` and opens it for writing; `all` gets the bytes it sent.
+std::unique_ptr<Database> filled(const std::string& path, uint64_t& all) {
+  std::vector<uint64_t> per_day = fill(path);
+  all = per_day[0] + per_day[1] + per_day[2];
+  auto db = Database::open(path, OpenMode::kReadWrite);
+  EXPECT_TRUE(db.ok());
+  return db.ok() ? std::move(*db) : nullptr;
+}
+
 }  // namespace
 
 TEST(Rollups, EveryResolutionHoldsTheSameTotalsBeforeAndAfterPruning) {
@@ -216,27 +225,23 @@ TEST(Rollups, EachHourRowIsTheSumOfItsMinutesInWhateverOrderHostsCame) {
 TEST(Rollups, RowsBeyondTheCalendarAreLeftOutOfOpenRanges) {
   test::TempDir dir;
   const std::string path = dir.file("r.db");
-  std::vector<uint64_t> per_day = fill(path);
-  const uint64_t all = per_day[0] + per_day[1] + per_day[2];
-  auto db = Database::open(path, OpenMode::kReadWrite);
-  ASSERT_TRUE(db.ok());
+  uint64_t all = 0;
+  auto db = filled(path, all);
+  ASSERT_NE(db, nullptr);
   const std::string last = "bucket = (SELECT max(bucket) FROM host_traffic_minute)";
   const auto moved = static_cast<uint64_t>(
-      test::sql_number(**db, "SELECT coalesce(sum(bytes_sent), 0) FROM host_traffic_minute WHERE " + last));
+      test::sql_number(*db, "SELECT coalesce(sum(bytes_sent), 0) FROM host_traffic_minute WHERE " + last));
   ASSERT_GT(moved, 0U);
   ASSERT_TRUE(
-      (*db)
-          ->exec(("UPDATE host_traffic_minute SET bucket = 9223372036854775807 WHERE " + last).c_str())
-          .ok());
-  ASSERT_TRUE((*db)
-                  ->exec("UPDATE protocol_traffic_minute SET bucket = -9223372036854775808 "
-                         "WHERE bucket = (SELECT min(bucket) FROM protocol_traffic_minute)")
+      db->exec(("UPDATE host_traffic_minute SET bucket = 9223372036854775807 WHERE " + last).c_str()).ok());
+  ASSERT_TRUE(db->exec("UPDATE protocol_traffic_minute SET bucket = -9223372036854775808 "
+                       "WHERE bucket = (SELECT min(bucket) FROM protocol_traffic_minute)")
                   .ok());
   const TimeRange open{INT64_MIN, INT64_MAX};
-  EXPECT_EQ(sum_hosts(**db, open).sent, all - moved);
-  auto protocols = query_protocols(**db, open, 0);
+  EXPECT_EQ(sum_hosts(*db, open).sent, all - moved);
+  auto protocols = query_protocols(*db, open, 0);
   ASSERT_TRUE(protocols.ok()) << protocols.error().message;
-  auto tl = query_timeline(**db, open, 86400, SeriesBy::kTotal, Filter{}, 6);
+  auto tl = query_timeline(*db, open, 86400, SeriesBy::kTotal, Filter{}, 6);
   EXPECT_FALSE(tl.ok());  // a day a step from year 1 to now is too many points, and says so
 }
 
@@ -245,19 +250,18 @@ TEST(Rollups, RowsBeyondTheCalendarAreLeftOutOfOpenRanges) {
 TEST(Rollups, ARetentionThatIsNoAgeStopsThePruneAndDeletesNothing) {
   test::TempDir dir;
   const std::string path = dir.file("r.db");
-  std::vector<uint64_t> per_day = fill(path);
-  const uint64_t all = per_day[0] + per_day[1] + per_day[2];
-  auto db = Database::open(path, OpenMode::kReadWrite);
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE((*db)->exec("UPDATE retention SET keep_s = -60 WHERE resolution = 'minute'").ok());
+  uint64_t all = 0;
+  auto db = filled(path, all);
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->exec("UPDATE retention SET keep_s = -60 WHERE resolution = 'minute'").ok());
   PruneOptions po;
   po.now_s = kStart + kDays * 86400;
-  auto pruned = prune(**db, po);
+  auto pruned = prune(*db, po);
   ASSERT_FALSE(pruned.ok());
   const std::string& m = pruned.error().message;
   EXPECT_NE(m.find(path), std::string::npos) << m;
   EXPECT_NE(m.find("retention of minute is -60 s"), std::string::npos) << m;
-  EXPECT_EQ(sent_in(**db, "host_traffic_minute"), all);
+  EXPECT_EQ(sent_in(*db, "host_traffic_minute"), all);
 }
 
 TEST(Rollups, AFileFromSchema4KeepsItsTotalsWhenUpgraded) {
