@@ -14,6 +14,14 @@ struct StampedFrame {
   std::vector<uint8_t> bytes;
 };
 
+// Writes `bytes` to `path`; returns `path`.
+inline std::string write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
+  FILE* fp = std::fopen(path.c_str(), "wb");
+  std::fwrite(bytes.data(), 1, bytes.size(), fp);
+  std::fclose(fp);
+  return path;
+}
+
 // Writes `frames` to `path` with `cut` bytes taken off the end; returns `path`.
 inline std::string write_pcap(const std::string& path, const std::vector<StampedFrame>& frames,
                               size_t cut = 0) {
@@ -30,10 +38,7 @@ inline std::string write_pcap(const std::string& path, const std::vector<Stamped
     out.insert(out.end(), f.bytes.begin(), f.bytes.end());
   }
   out.resize(out.size() - cut);
-  FILE* fp = std::fopen(path.c_str(), "wb");
-  std::fwrite(out.data(), 1, out.size(), fp);
-  std::fclose(fp);
-  return path;
+  return write_file(path, out);
 }
 
 }  // namespace netledger::test

@@ -4,8 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
-#include <string>
 #include <vector>
 
 namespace netledger::test {
@@ -134,14 +132,6 @@ inline Option tsoffset(uint64_t s) {
   std::vector<uint8_t> v;
   put64(v, s);
   return {14, v};
-}
-
-// Writes `bytes` to `path`; returns `path`.
-inline std::string write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
-  FILE* fp = std::fopen(path.c_str(), "wb");
-  std::fwrite(bytes.data(), 1, bytes.size(), fp);
-  std::fclose(fp);
-  return path;
 }
 
 }  // namespace netledger::test
