@@ -1,6 +1,7 @@
 #include "netledger/core/time_format.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <ctime>
 
 #include "netledger/core/counted.hpp"
@@ -11,8 +12,13 @@ std::string format_utc(int64_t epoch_s) {
   std::time_t t = static_cast<std::time_t>(epoch_s);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return format_tm(tm);
+}
+
+std::string format_tm(const std::tm& tm) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d %02d:%02d:%02d", static_cast<long long>(tm.tm_year) + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
 }
 

@@ -43,8 +43,12 @@ std::string short_time(int64_t t, const TimeZone& tz, int64_t span) {
   } else {
     gmtime_r(&tt, &tm);
   }
+  if (span > 3 * 86400) {
+    std::string day = format_tm(tm);
+    return day.substr(0, day.find(' '));
+  }
   char buf[32];
-  std::strftime(buf, sizeof buf, span > 3 * 86400 ? "%Y-%m-%d" : "%m-%d %H:%M", &tm);
+  std::strftime(buf, sizeof buf, "%m-%d %H:%M", &tm);
   return buf;
 }
 

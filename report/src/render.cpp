@@ -26,9 +26,9 @@ std::string zoned(int64_t t, const TimeZone& tz) {
   std::time_t tt = static_cast<std::time_t>(t);
   std::tm tm{};
   localtime_r(&tt, &tm);
-  char buf[48];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", &tm);
-  return buf;
+  char zone[48];
+  std::strftime(zone, sizeof zone, "%Z", &tm);
+  return format_tm(tm) + " " + zone;
 }
 
 std::string time_text(const Cell& c, const TimeZone& tz) {

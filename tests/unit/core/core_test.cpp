@@ -167,6 +167,14 @@ TEST(ParseStep, TakesANumberAndAUnitUpToTenThousandYears) {
 
 TEST(FormatUtc, PrintsUtc) {
   EXPECT_EQ(format_utc(1'793'491'200 + 3723), "2026-11-01 01:02:03");
+  EXPECT_EQ(format_utc(-1), "1969-12-31 23:59:59");
+}
+
+// The year has four digits at both ends of the calendar, as ISO 8601 and SQLite write it.
+TEST(FormatUtc, WritesEveryYearOfTheCalendarInFourDigits) {
+  EXPECT_EQ(format_utc(kFirstTimeS), "0001-01-01 00:00:00");
+  EXPECT_EQ(format_utc(kFirstTimeS + 999LL * 365 * 86400), "0999-05-04 00:00:00");
+  EXPECT_EQ(format_utc(kLastTimeS), "9999-12-31 23:59:59");
 }
 
 }  // namespace netledger

@@ -80,6 +80,7 @@ TEST(Render, LongTextKeepsItsStartAndEndInATerminalTable) {
 TEST(HumanCell, PutsTheMillisecondsAfterTheSeconds) {
   EXPECT_EQ(human_cell(Cell{1'700'000'000.25}, Kind::kTime), "2023-11-14 22:13:20.250");
   EXPECT_EQ(human_cell(Cell{253'402'300'800.5}, Kind::kTime), "10000-01-01 00:00:00.500");
+  EXPECT_EQ(human_cell(Cell{-62'135'596'799.875}, Kind::kTime), "0001-01-01 00:00:00.125");
 }
 
 TEST(HumanBytes, SwitchesUnitsAt1024) {

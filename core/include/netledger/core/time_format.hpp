@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,9 @@ constexpr int64_t within_calendar(int64_t epoch_s) {
 
 // "2026-11-21 13:05:00" in UTC.
 std::string format_utc(int64_t epoch_s);
+// The same text for a broken-down time (UTC or local), the year always four digits or
+// more ("0042-03-01"; strftime's %Y leaves a year below 1000 unpadded).
+std::string format_tm(const std::tm& tm);
 
 // Accepts epoch seconds ("1700000000"), a date ("2026-11-01"), a date and time
 // ("2026-11-01T13:00", "2026-11-01 13:00:05", optional trailing "Z"), or an age
