@@ -85,12 +85,12 @@ int run_db(const DbArgs& a) {
       po.keep.emplace_back(res, std::nullopt);
       continue;
     }
-    auto t = parse_time(age, 0);
-    if (!t.ok() || *t >= 0 || age.find_first_of("smhdw") == std::string::npos) {
-      print_error("--keep '" + k + "': the age must look like 48h, 90d or 2w (or forever)");
+    auto t = parse_age(age);
+    if (!t.ok()) {
+      print_error("--keep '" + k + "': " + t.error().message + " (or forever)");
       return kExitUsage;
     }
-    po.keep.emplace_back(res, -*t);
+    po.keep.emplace_back(res, *t);
   }
   if (!a.max_size.empty()) {
     auto s = parse_size(a.max_size);

@@ -105,27 +105,43 @@ int64_t next_month(int64_t month_start_s) {
   return static_cast<int64_t>(timegm(&tm));
 }
 
-Result<int64_t> parse_step(std::string_view text) {
+namespace {
+
+// A length of time: a whole number above zero and one of `units` (of s, m, h, d and w), up
+// to the span of the calendar netledger counts in. `what` and `like` word the errors.
+Result<int64_t> parse_length(std::string_view text, std::string_view units, const char* what,
+                             const char* like) {
   int64_t n = 0;
-  if (text.size() >= 2 && parse_int(text.substr(0, text.size() - 1), n) && n > 0) {
-    int64_t unit = 0;
+  int64_t unit = 0;
+  if (text.size() >= 2 && units.find(text.back()) != std::string_view::npos) {
     switch (text.back()) {
+      case 's': unit = 1; break;
       case 'm': unit = 60; break;
       case 'h': unit = 3600; break;
       case 'd': unit = 86400; break;
       case 'w': unit = 7 * 86400; break;
       default: break;
     }
-    // Up to the calendar netledger counts in: a longer step has one point.
-    constexpr int64_t kLongest = kLastTimeS - kFirstTimeS + 1;
-    if (unit != 0 && n <= kLongest / unit) return n * unit;
-    if (unit != 0) {
-      return make_error(ErrorCode::kInvalidArgument,
-                        "invalid step '" + std::string(text) + "': longer than 10,000 years");
-    }
   }
-  return make_error(ErrorCode::kInvalidArgument, "invalid step '" + std::string(text) +
-                                                     "': expected a number and m, h, d or w (5m, 1h, 1d)");
+  if (unit != 0 && parse_int(text.substr(0, text.size() - 1), n) && n > 0) {
+    constexpr int64_t kLongest = kLastTimeS - kFirstTimeS + 1;
+    if (n <= kLongest / unit) return n * unit;
+    return make_error(ErrorCode::kInvalidArgument, std::string("invalid ") + what + " '" + std::string(text) +
+                                                       "': longer than 10,000 years");
+  }
+  return make_error(ErrorCode::kInvalidArgument,
+                    std::string("invalid ") + what + " '" + std::string(text) + "': expected " + like);
+}
+
+}  // namespace
+
+// A longer step than the calendar has one point.
+Result<int64_t> parse_step(std::string_view text) {
+  return parse_length(text, "mhdw", "step", "a number and m, h, d or w (5m, 1h, 1d)");
+}
+
+Result<int64_t> parse_age(std::string_view text) {
+  return parse_length(text, "smhdw", "age", "a number and s, m, h, d or w (48h, 90d, 2w)");
 }
 
 std::string format_age(int64_t seconds) {

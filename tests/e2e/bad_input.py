@@ -203,6 +203,21 @@ def main():
         r = nl.run("report", "hosts", "--db", full_db, "--top", "-1")
         checks.check(r.returncode == 2 and "--top" in r.stderr and not r.stdout,
                      f"a negative --top is a usage error, not every row ({r.returncode}, {r.stderr.strip()!r})")
+        # A retention age that is no age, or longer than the calendar, is a usage error that
+        # names it, and the file keeps its retention.
+        def retention(path):
+            with sqlite3.connect(path) as c:
+                return c.execute("SELECT resolution, keep_s FROM retention ORDER BY resolution").fetchall()
+        kept = retention(full_db)
+        for age, says in (("2026-01-01", "expected a number"), ("0d", "expected a number"),
+                          ("99999999999999999d", "longer than 10,000 years")):
+            r = nl.run("db", "prune", "--db", full_db, "--keep", "minute=" + age)
+            one_line_error(checks, r, age, says, f"--keep minute={age}")
+            checks.check(r.returncode == 2, f"--keep minute={age} is a usage error ({r.returncode})")
+        checks.equal(retention(full_db), kept, "a refused --keep leaves the retention as it was")
+        r = nl.run("db", "prune", "--db", full_db, "--keep", "minute=90s")
+        checks.equal(r.returncode, 0, f"--keep minute=90s is taken ({r.stderr.strip()})")
+        checks.equal(dict(retention(full_db))["minute"], 90, "--keep minute=90s keeps 90 seconds")
         r = nl.run("report", "hosts", "--db", full_db, "--since", "2001-01-01", "--until", "2001-01-02",
                    "--format", "json")
         checks.equal((r.returncode, r.stdout.strip()), (0, '{"hosts":[]}'), "an empty range is an empty report")

@@ -158,10 +158,27 @@ TEST(ParseStep, TakesANumberAndAUnitUpToTenThousandYears) {
   EXPECT_EQ(*parse_step("5m"), 300);
   EXPECT_EQ(*parse_step("2w"), 14 * 86400);
   EXPECT_EQ(*parse_step("520000w"), int64_t{520'000} * 7 * 86400);
-  for (const char* bad : {"0h", "5", "5y", "530000w", "99999999999999999w"}) {
+  for (const char* bad : {"0h", "5", "5s", "5y", "530000w", "99999999999999999w"}) {
     auto r = parse_step(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_NE(r.error().message.find(std::string("'") + bad + "'"), std::string::npos);
+  }
+}
+
+TEST(ParseAge, TakesANumberAndAUnitUpToTenThousandYears) {
+  EXPECT_EQ(*parse_age("90s"), 90);
+  EXPECT_EQ(*parse_age("48h"), 48 * 3600);
+  EXPECT_EQ(*parse_age("520000w"), int64_t{520'000} * 7 * 86400);
+  for (const char* bad : {"0d", "-5d", "5", "d", "2026-01-01", "1700000000", "5y"}) {
+    auto r = parse_age(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message.find(std::string("'") + bad + "': expected"), std::string::npos) << bad;
+  }
+  for (const char* long_ago : {"530000w", "99999999999999999d"}) {
+    auto r = parse_age(long_ago);
+    ASSERT_FALSE(r.ok()) << long_ago;
+    EXPECT_NE(r.error().message.find(std::string("'") + long_ago + "': longer than 10,000 years"),
+              std::string::npos);
   }
 }
 

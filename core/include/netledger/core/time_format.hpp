@@ -44,8 +44,11 @@ int64_t month_start(int64_t epoch_s);
 // The start of the month after the one starting at `month_start_s`.
 int64_t next_month(int64_t month_start_s);
 
-// Parses a step such as "5m", "1h", "1d" into seconds.
+// Parses a step such as "5m", "1h", "1d" into seconds, at most the calendar's span.
 Result<int64_t> parse_step(std::string_view text);
+// Parses an age such as "90s", "48h", "90d", "2w" into seconds, at most the calendar's
+// span (longer is "forever" to whoever asks for it).
+Result<int64_t> parse_age(std::string_view text);
 
 // An age in the largest whole unit that states it exactly: "1 day", "36 hours", "90 minutes".
 std::string format_age(int64_t seconds);
