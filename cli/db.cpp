@@ -25,6 +25,7 @@ std::string megabytes(int64_t b) {
   return buf;
 }
 
+// A size in bytes, decimal units: "500M", "2G", "1.5T". At least a byte, at most an exabyte.
 Result<int64_t> parse_size(const std::string& text) {
   char* end = nullptr;
   double v = std::strtod(text.c_str(), &end);
@@ -33,12 +34,15 @@ Result<int64_t> parse_size(const std::string& text) {
                 : unit == "K" || unit == "KB" ? 1e3
                 : unit == "M" || unit == "MB" ? 1e6
                 : unit == "G" || unit == "GB" ? 1e9
+                : unit == "T" || unit == "TB" ? 1e12
                                               : -1;
-  if (end == text.c_str() || mult < 0 || v <= 0) {
+  const double bytes = v * mult;
+  // Written so that NaN fails it too.
+  if (end == text.c_str() || mult < 0 || !(bytes >= 1 && bytes <= 1e18)) {
     return make_error(ErrorCode::kInvalidArgument,
-                      "--max-size '" + text + "': expected a size like 500M or 2G");
+                      "--max-size '" + text + "': expected a size like 500M or 2G (1 byte to 1000000T)");
   }
-  return static_cast<int64_t>(v * mult);
+  return static_cast<int64_t>(bytes);
 }
 
 int info(storage::Database& db) {

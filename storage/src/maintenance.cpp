@@ -228,6 +228,12 @@ Result<PruneResult> prune(Database& db, const PruneOptions& o) {
   // The size cap: give up the finest, oldest data first, a day at a time.
   auto cap = Scalar::get(db, "SELECT CAST(value AS INTEGER) FROM settings WHERE name = 'max_bytes'");
   if (!cap.ok()) return cap.error();
+  // As with the ages: only netledger writes a cap, always a positive one; a cap of nothing
+  // (a hand-edited value, or text that is no number) would cut every row.
+  if (*cap && **cap <= 0) {
+    return make_error(ErrorCode::kFormat, db.path() + ": the size cap is " + std::to_string(**cap) +
+                                              " bytes, which is no size; set it with --max-size SIZE");
+  }
   if (*cap) {
     for (const char* res : {"minute", "rates", "hour", "day"}) {
       for (int guard = 0; guard < 4000; ++guard) {
@@ -239,7 +245,7 @@ Result<PruneResult> prune(Database& db, const PruneOptions& o) {
         auto oldest = Scalar::get(db, oldest_sql);
         if (!oldest.ok()) return oldest.error();
         if (!*oldest) break;
-        auto n = cut(db, res, **oldest + 86400);
+        auto n = cut(db, res, within_calendar(**oldest) + 86400);
         if (!n.ok()) return n.error();
         out.rows_deleted += *n;
         out.notes.push_back(std::string(res) + ": cut a day for the size cap");

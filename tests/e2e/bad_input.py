@@ -215,6 +215,13 @@ def main():
             one_line_error(checks, r, age, says, f"--keep minute={age}")
             checks.check(r.returncode == 2, f"--keep minute={age} is a usage error ({r.returncode})")
         checks.equal(retention(full_db), kept, "a refused --keep leaves the retention as it was")
+        for size in ("0.1", "-5M", "nan", "1e30G", "2X"):
+            r = nl.run("db", "prune", "--db", full_db, "--max-size", size)
+            one_line_error(checks, r, size, "expected a size", f"--max-size {size}")
+        r = nl.run("db", "prune", "--db", full_db, "--max-size", "1T")
+        checks.equal(r.returncode, 0, f"--max-size 1T is taken ({r.stderr.strip()})")
+        checks.check("size cap 1000000.0 MB" in nl.run("db", "info", "--db", full_db).stdout,
+                     "db info shows the 1T cap")
         r = nl.run("db", "prune", "--db", full_db, "--keep", "minute=90s")
         checks.equal(r.returncode, 0, f"--keep minute=90s is taken ({r.stderr.strip()})")
         checks.equal(dict(retention(full_db))["minute"], 90, "--keep minute=90s keeps 90 seconds")

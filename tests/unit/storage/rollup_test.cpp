@@ -264,6 +264,28 @@ TEST(Rollups, ARetentionThatIsNoAgeStopsThePruneAndDeletesNothing) {
   EXPECT_EQ(sent_in(*db, "host_traffic_minute"), all);
 }
 
+// So does a size cap of nothing: zero, less, or text that is no number (which SQLite reads
+// as 0) would have the cap cut every day of every resolution.
+TEST(Rollups, ASizeCapOfNothingStopsThePruneAndDeletesNothing) {
+  test::TempDir dir;
+  const std::string path = dir.file("r.db");
+  uint64_t all = 0;
+  auto db = filled(path, all);
+  ASSERT_NE(db, nullptr);
+  for (const char* cap : {"0", "-4096", "lots"}) {
+    const std::string set = std::string("INSERT OR REPLACE INTO settings VALUES('max_bytes', '") + cap + "')";
+    ASSERT_TRUE(db->exec(set.c_str()).ok());
+    PruneOptions po;
+    po.now_s = kStart + kDays * 86400;
+    auto pruned = prune(*db, po);
+    ASSERT_FALSE(pruned.ok()) << cap;
+    const std::string& m = pruned.error().message;
+    EXPECT_NE(m.find(path), std::string::npos) << m;
+    EXPECT_NE(m.find("size cap is"), std::string::npos) << m;
+    EXPECT_EQ(sent_in(*db, "host_traffic_minute"), all) << cap;
+  }
+}
+
 TEST(Rollups, AFileFromSchema4KeepsItsTotalsWhenUpgraded) {
   test::TempDir dir;
   const std::string path = dir.file("r.db");
