@@ -1,12 +1,31 @@
 // PortMemory and DeviceMemory as one line of "key=value" words, so the store can keep
 // them as text it does not need to understand.
+#include <algorithm>
 #include <sstream>
+#include <vector>
 
+#include "netledger/core/time_format.hpp"
 #include "netledger/snmp/monitor.hpp"
 
 namespace netledger::snmp {
 
 namespace {
+
+uint64_t u64(const std::string& v) {
+  return std::strtoull(v.c_str(), nullptr, 10);
+}
+int64_t i64(const std::string& v) {
+  return std::strtoll(v.c_str(), nullptr, 10);  // saturates past 64 bits
+}
+// The memory's times, held where arithmetic on them cannot overflow: wall clock times to
+// the calendar, the monotonic clock's milliseconds to zero and up (as netledger writes
+// them; a file edited by hand may hold anything).
+int64_t wall(const std::string& v) {
+  return within_calendar(i64(v));
+}
+int64_t mono(const std::string& v) {
+  return std::clamp<int64_t>(i64(v), 0, kLastTimeS * 1000);
+}
 
 std::string escape(const std::string& s) {
   std::string out;
@@ -22,10 +41,15 @@ std::string escape(const std::string& s) {
   return out;
 }
 
+bool hex_digit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+}
+
+// "%XX" back to its byte; a '%' not followed by two hex digits (text edited by hand) stays.
 std::string unescape(const std::string& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
+    if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) && hex_digit(s[i + 2])) {
       out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
       i += 2;
     } else {
@@ -43,14 +67,24 @@ void put_rules(std::ostringstream& o, const std::map<std::string, RuleState>& ru
   }
 }
 
+// A count of samples in a row: netledger's stay small; one edited by hand is held to a
+// million, so counting on from it cannot overflow.
+int sample_count(const std::string& v) {
+  return static_cast<int>(std::clamp<int64_t>(i64(v), 0, 1'000'000));
+}
+
 bool get_rule(const std::string& key, const std::string& value, std::map<std::string, RuleState>& rules) {
   if (key.rfind("rule.", 0) != 0) return false;
-  RuleState r;
-  int open = 0;
-  int sev = 0;
-  if (std::sscanf(value.c_str(), "%d,%d,%d,%d", &r.hits, &r.clean, &open, &sev) == 4) {
-    r.open = open != 0;
-    r.severity = static_cast<Severity>(sev);
+  std::vector<std::string> f;
+  std::istringstream in(value);
+  for (std::string part; std::getline(in, part, ',');) f.push_back(part);
+  if (f.size() == 4) {
+    RuleState r;
+    r.hits = sample_count(f[0]);
+    r.clean = sample_count(f[1]);
+    r.open = f[2] != "0";
+    r.severity =
+        static_cast<Severity>(std::clamp<int64_t>(i64(f[3]), 0, static_cast<int64_t>(Severity::kCrit)));
     rules[key.substr(5)] = r;
   }
   return true;
@@ -65,13 +99,6 @@ void each_word(const std::string& text, F f) {
     if (eq == std::string::npos) continue;
     f(word.substr(0, eq), word.substr(eq + 1));
   }
-}
-
-uint64_t u64(const std::string& v) {
-  return std::strtoull(v.c_str(), nullptr, 10);
-}
-int64_t i64(const std::string& v) {
-  return std::strtoll(v.c_str(), nullptr, 10);
 }
 
 }  // namespace
@@ -101,8 +128,8 @@ PortMemory PortMemory::parse(const std::string& text) {
   PortMemory m;
   each_word(text, [&](const std::string& k, const std::string& v) {
     if (get_rule(k, v, m.rules)) return;
-    if (k == "mono") m.has_sample = true, m.mono_ms = i64(v);
-    if (k == "wall") m.wall_s = i64(v);
+    if (k == "mono") m.has_sample = true, m.mono_ms = mono(v);
+    if (k == "wall") m.wall_s = wall(v);
     if (k == "width") m.width = static_cast<int>(i64(v));
     if (k == "in") m.in_octets = u64(v);
     if (k == "out") m.out_octets = u64(v);
@@ -121,13 +148,13 @@ PortMemory PortMemory::parse(const std::string& text) {
     if (k == "oper") m.oper = i64(v);
     if (k == "up") m.was_up = v == "1";
     if (k == "maxspeed") m.max_speed = u64(v);
-    if (k == "errsince") m.errors_high_since = i64(v);
+    if (k == "errsince") m.errors_high_since = wall(v);
     if (k == "name") m.name = unescape(v);
     if (k == "descr") m.descr = unescape(v);
     if (k == "flaps") {
       std::istringstream in(v);
       std::string t;
-      while (std::getline(in, t, ',')) m.transitions.push_back(i64(t));
+      while (std::getline(in, t, ',')) m.transitions.push_back(wall(t));
     }
   });
   return m;
@@ -148,8 +175,8 @@ DeviceMemory DeviceMemory::parse(const std::string& text) {
     if (get_rule(k, v, m.rules)) return;
     if (k == "uptime") m.has_sample = true, m.uptime_s = u64(v);
     if (k == "boots") m.boots = u64(v);
-    if (k == "mono") m.mono_ms = i64(v);
-    if (k == "ok") m.last_ok_s = i64(v);
+    if (k == "mono") m.mono_ms = mono(v);
+    if (k == "ok") m.last_ok_s = wall(v);
   });
   return m;
 }

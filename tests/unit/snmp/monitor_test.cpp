@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "netledger/core/time_format.hpp"
+
 namespace netledger::snmp {
 
 namespace {
@@ -383,6 +385,31 @@ TEST(Monitor, MemorySurvivesItsTextForm) {
   EXPECT_EQ(back.transitions, m.transitions);
   EXPECT_TRUE(back.rules["UT1"].open);
   EXPECT_EQ(back.rules["UT1"].severity, Severity::kCrit);
+}
+
+// Memory as a hand-edited file may hold it: a '%' that is no escape, times and counts at
+// the ends of 64 bits, a severity that is none. It is read without a throw or an overflow
+// (the sanitizer build aborts on one), and the next polls go on as usual.
+TEST(Monitor, MemoryEditedByHandIsReadWithoutAThrowOrAnOverflow) {
+  const std::string min = "-9223372036854775808";
+  const std::string max = "9223372036854775807";
+  Device d;
+  d.poll(port(0, 0));
+  d.memory.ports[1] += " mono=" + min + " wall=" + max + " errsince=" + min + " flaps=" + max + "," + min +
+                       " rule.ER1=2147483647,99999999999,1,9";
+  d.memory.device += " mono=" + min + " ok=" + min + " rule.DV2=" + max + ",0,1,-4";
+  PortMemory edited = PortMemory::parse(d.memory.ports[1] + " name=%zz descr=50%");
+  EXPECT_EQ(edited.name, "%zz");
+  EXPECT_EQ(edited.descr, "50%");
+  EXPECT_EQ(edited.rules["ER1"].hits, 1'000'000);
+  EXPECT_EQ(edited.rules["ER1"].severity, Severity::kCrit);
+  EXPECT_EQ(PortMemory::parse(d.memory.ports[1]).mono_ms, 0);
+  EXPECT_EQ(PortMemory::parse(d.memory.ports[1]).wall_s, kLastTimeS);
+  EXPECT_EQ(DeviceMemory::parse(d.memory.device).last_ok_s, kFirstTimeS);
+  d.poll(port(octets(1e6), octets(1e6)));
+  auto c = d.poll(port(2 * octets(1e6), 2 * octets(1e6)));
+  ASSERT_EQ(c.rates.size(), 1U);
+  EXPECT_NEAR(c.rates[0].in_bps, 1e6, 1);
 }
 
 }  // namespace netledger::snmp
