@@ -27,10 +27,13 @@ int64_t mono(const std::string& v) {
   return std::clamp<int64_t>(i64(v), 0, kLastTimeS * 1000);
 }
 
+// What a word cannot hold as it is: the whitespace that splits words (a tab in an ifDescr
+// too), the other control bytes, and the escape and key characters themselves.
 std::string escape(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == ' ' || c == '%' || c == '=' || c == '\n') {
+    const auto b = static_cast<unsigned char>(c);
+    if (b <= 0x20 || b == 0x7f || c == '%' || c == '=') {
       char buf[4];
       std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
       out += buf;

@@ -379,9 +379,11 @@ TEST(Monitor, MemorySurvivesItsTextForm) {
   m.name = "Gi 0/1=x%";
   m.transitions = {5, 6};
   m.rules["UT1"] = RuleState{2, 0, true, Severity::kCrit};
+  m.descr = std::string("uplink\tcore\r\x01\x7f") + '\0' + "end";
   PortMemory back = PortMemory::parse(m.serialize());
   EXPECT_EQ(back.in_octets, m.in_octets);
   EXPECT_EQ(back.name, m.name);
+  EXPECT_EQ(back.descr, m.descr);
   EXPECT_EQ(back.transitions, m.transitions);
   EXPECT_TRUE(back.rules["UT1"].open);
   EXPECT_EQ(back.rules["UT1"].severity, Severity::kCrit);
