@@ -85,7 +85,7 @@ bool get_rule(const std::string& key, const std::string& value, std::map<std::st
     RuleState r;
     r.hits = sample_count(f[0]);
     r.clean = sample_count(f[1]);
-    r.open = f[2] != "0";
+    r.open = i64(f[2]) != 0;
     r.severity =
         static_cast<Severity>(std::clamp<int64_t>(i64(f[3]), 0, static_cast<int64_t>(Severity::kCrit)));
     rules[key.substr(5)] = r;
