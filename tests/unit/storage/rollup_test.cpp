@@ -245,44 +245,35 @@ TEST(Rollups, RowsBeyondTheCalendarAreLeftOutOfOpenRanges) {
   EXPECT_FALSE(tl.ok());  // a day a step from year 1 to now is too many points, and says so
 }
 
-// A retention that is no age (a file edited by hand) stops the prune with a message naming
-// the file and the resolution, and deletes nothing: a cut in the future would take it all.
-TEST(Rollups, ARetentionThatIsNoAgeStopsThePruneAndDeletesNothing) {
+// A retention age or size cap that is none (a file edited by hand) stops the prune with a
+// message naming the file and the value, and deletes nothing: a cut in the future, or a cap
+// of nothing, would take every row. Text that is no number reads as 0.
+TEST(Rollups, ARetentionOrSizeCapOfNothingStopsThePruneAndDeletesNothing) {
   test::TempDir dir;
   const std::string path = dir.file("r.db");
   uint64_t all = 0;
   auto db = filled(path, all);
   ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(db->exec("UPDATE retention SET keep_s = -60 WHERE resolution = 'minute'").ok());
-  PruneOptions po;
-  po.now_s = kStart + kDays * 86400;
-  auto pruned = prune(*db, po);
-  ASSERT_FALSE(pruned.ok());
-  const std::string& m = pruned.error().message;
-  EXPECT_NE(m.find(path), std::string::npos) << m;
-  EXPECT_NE(m.find("retention of minute is -60 s"), std::string::npos) << m;
-  EXPECT_EQ(sent_in(*db, "host_traffic_minute"), all);
-}
-
-// So does a size cap of nothing: zero, less, or text that is no number (which SQLite reads
-// as 0) would have the cap cut every day of every resolution.
-TEST(Rollups, ASizeCapOfNothingStopsThePruneAndDeletesNothing) {
-  test::TempDir dir;
-  const std::string path = dir.file("r.db");
-  uint64_t all = 0;
-  auto db = filled(path, all);
-  ASSERT_NE(db, nullptr);
-  for (const char* cap : {"0", "-4096", "lots"}) {
-    const std::string set = std::string("INSERT OR REPLACE INTO settings VALUES('max_bytes', '") + cap + "')";
-    ASSERT_TRUE(db->exec(set.c_str()).ok());
+  const std::string keep =
+      std::to_string(test::sql_number(*db, "SELECT keep_s FROM retention WHERE resolution = 'minute'"));
+  const std::string cap = "; INSERT OR REPLACE INTO settings VALUES('max_bytes', ";
+  const std::pair<std::string, const char*> edits[] = {
+      {"UPDATE retention SET keep_s = -60 WHERE resolution = 'minute'", "retention of minute is -60 s"},
+      {"UPDATE retention SET keep_s = " + keep + " WHERE resolution = 'minute'" + cap + "'0')",
+       "size cap is 0 bytes"},
+      {"SELECT 1" + cap + "'-4096')", "size cap is -4096 bytes"},
+      {"SELECT 1" + cap + "'lots')", "size cap is 0 bytes"},
+  };
+  for (const auto& [sql, says] : edits) {
+    ASSERT_TRUE(db->exec(sql.c_str()).ok()) << sql;
     PruneOptions po;
     po.now_s = kStart + kDays * 86400;
     auto pruned = prune(*db, po);
-    ASSERT_FALSE(pruned.ok()) << cap;
+    ASSERT_FALSE(pruned.ok()) << sql;
     const std::string& m = pruned.error().message;
     EXPECT_NE(m.find(path), std::string::npos) << m;
-    EXPECT_NE(m.find("size cap is"), std::string::npos) << m;
-    EXPECT_EQ(sent_in(*db, "host_traffic_minute"), all) << cap;
+    EXPECT_NE(m.find(says), std::string::npos) << m;
+    EXPECT_EQ(sent_in(*db, "host_traffic_minute"), all) << sql;
   }
 }
 
