@@ -1,6 +1,5 @@
 #include "netledger/capture/pipeline.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <utility>
@@ -62,17 +61,6 @@ void Pipeline::on_packet(const RawPacket& raw, int64_t at_us) {
   }
 }
 
-// Packet time is counted within the years 1 to 9999 (kFirstTimeS to kLastTimeS). A stamp
-// outside them is no time a capture was taken at: a corrupt record, or a pcapng stamp in
-// coarse units (whole seconds, say) or with an offset that goes past what 64 bits of
-// microseconds hold. It is held to the nearer end and counted as `time_out_of_range`;
-// from there the clock treats it as any other stamp far from its neighbours.
-int64_t Pipeline::within_range(int64_t ts_us) noexcept {
-  constexpr int64_t kFirstUs = kFirstTimeS * 1'000'000;
-  constexpr int64_t kLastUs = (kLastTimeS + 1) * 1'000'000 - 1;
-  return std::clamp(ts_us, kFirstUs, kLastUs);
-}
-
 bool Pipeline::jumps(int64_t at_us) const {
   if (!accountant_.clock_started()) return false;
   const int64_t clock_us = accountant_.clock_us();
@@ -130,7 +118,13 @@ FeedEnd Pipeline::feed_from(Source& source, const FeedOptions& options) {
       r = source.next(raw);
     }
     if (r == ReadResult::kPacket) {
-      const int64_t at_us = within_range(raw.ts_us);
+      // Packet time is counted within the years 1 to 9999. A stamp outside them is no time
+      // a capture was taken at: a corrupt record, or a pcapng stamp in coarse units (whole
+      // seconds, say) or with an offset past what 64 bits of microseconds hold. It is held
+      // to the nearer end and counted as `time_out_of_range`; from there the clock treats
+      // it as any other stamp far from its neighbours. The run's first and last packet
+      // times stay the stamps the file holds.
+      const int64_t at_us = within_calendar_us(raw.ts_us);
       if (at_us != raw.ts_us) decoder_.anomalies().bump(Anomaly::kTimeOutOfRange);
       if (jumps(at_us)) {
         // The next read may reuse the frame's bytes: it waits in a copy of its own.
@@ -139,7 +133,7 @@ FeedEnd Pipeline::feed_from(Source& source, const FeedOptions& options) {
         held.data = held_.data();
         next_r = source.next(next);
         have_next = true;
-        const int64_t next_us = within_range(next.ts_us);
+        const int64_t next_us = within_calendar_us(next.ts_us);
         on_jump(held, at_us, next_r == ReadResult::kPacket ? &next_us : nullptr);
       } else {
         on_packet(raw, at_us);

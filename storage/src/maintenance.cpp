@@ -185,6 +185,19 @@ Result<DbInfo> db_info(const Database& db) {
   return info;
 }
 
+namespace {
+
+// Only netledger writes the retention ages and the size cap, always positive; a file edited
+// by hand could hold anything, and a cut from the future or a cap of nothing (text that is
+// no number reads as 0) would take every row. The prune stops and names the value.
+Error none_of(const Database& db, const std::string& what, int64_t value, const char* unit, const char* kind,
+              const std::string& fix) {
+  return make_error(ErrorCode::kFormat, db.path() + ": the " + what + " is " + std::to_string(value) + " " +
+                                            unit + ", which is no " + kind + "; set it with " + fix);
+}
+
+}  // namespace
+
 Result<PruneResult> prune(Database& db, const PruneOptions& o) {
   PruneResult out;
   Transaction tx(db);
@@ -210,13 +223,9 @@ Result<PruneResult> prune(Database& db, const PruneOptions& o) {
   std::vector<std::pair<std::string, int64_t>> rules;
   while (st->step() == SQLITE_ROW) rules.emplace_back(st->text_at(0), st->int_at(1));
   for (const auto& [res, keep] : rules) {
-    // Only netledger writes an age here, and always a positive one; a file edited by
-    // hand could hold anything, and a cut from the future would take every row.
     int64_t before = 0;
     if (keep <= 0 || __builtin_sub_overflow(o.now_s, keep, &before)) {
-      return make_error(ErrorCode::kFormat, db.path() + ": the retention of " + res + " is " +
-                                                std::to_string(keep) +
-                                                " s, which is no age; set it with --keep " + res + "=AGE");
+      return none_of(db, "retention of " + res, keep, "s", "age", "--keep " + res + "=AGE");
     }
     auto n = cut(db, res, before);
     if (!n.ok()) return n.error();
@@ -228,12 +237,7 @@ Result<PruneResult> prune(Database& db, const PruneOptions& o) {
   // The size cap: give up the finest, oldest data first, a day at a time.
   auto cap = Scalar::get(db, "SELECT CAST(value AS INTEGER) FROM settings WHERE name = 'max_bytes'");
   if (!cap.ok()) return cap.error();
-  // As with the ages: only netledger writes a cap, always a positive one; a cap of nothing
-  // (a hand-edited value, or text that is no number) would cut every row.
-  if (*cap && **cap <= 0) {
-    return make_error(ErrorCode::kFormat, db.path() + ": the size cap is " + std::to_string(**cap) +
-                                              " bytes, which is no size; set it with --max-size SIZE");
-  }
+  if (*cap && **cap <= 0) return none_of(db, "size cap", **cap, "bytes", "size", "--max-size SIZE");
   if (*cap) {
     for (const char* res : {"minute", "rates", "hour", "day"}) {
       for (int guard = 0; guard < 4000; ++guard) {

@@ -16,6 +16,7 @@
 #include "netledger/capture/file_merge.hpp"
 #include "netledger/capture/pipeline.hpp"
 #include "netledger/core/sink.hpp"
+#include "netledger/core/time_format.hpp"
 #include "netledger/storage/database.hpp"
 #include "netledger/storage/queries.hpp"
 #include "netledger/storage/writer.hpp"
@@ -301,8 +302,8 @@ void replay_and_check(const std::vector<std::string>& files, const ReplayOptions
   expect_equal("flow records vs flows seen and active splits", sink.flow_records,
                s.flows_seen + sink.active_splits);
   // The run's first and last stamps as counted: held to the range packet time is kept in.
-  const int64_t first_us = capture::Pipeline::within_range(s.first_packet_us);
-  const int64_t last_us = capture::Pipeline::within_range(s.last_packet_us);
+  const int64_t first_us = within_calendar_us(s.first_packet_us);
+  const int64_t last_us = within_calendar_us(s.last_packet_us);
   if (sink.flow_records > 0) {
     if (sink.min_flow_us < first_us)
       broken("a flow starts before the run's first packet", sink.min_flow_us, first_us);

@@ -50,11 +50,6 @@ class Pipeline {
   [[nodiscard]] const std::string& last_error() const noexcept { return last_error_; }
   [[nodiscard]] const Accountant& accountant() const noexcept { return accountant_; }
 
-  // A packet stamped `ts_us` is counted at that time held to the years 1 to 9999 (see
-  // pipeline.cpp), or at the clock's when it stands out from its neighbours. The run's
-  // first and last packet times are the stamps as the file holds them.
-  [[nodiscard]] static int64_t within_range(int64_t ts_us) noexcept;
-
  private:
   // Counts the frame in the run's statistics and charges it at `at_us`.
   void on_packet(const RawPacket& raw, int64_t at_us);

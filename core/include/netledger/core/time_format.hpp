@@ -19,6 +19,12 @@ inline constexpr int64_t kLastTimeS = 253'402'300'799;   // 9999-12-31 23:59:59
 constexpr int64_t within_calendar(int64_t epoch_s) {
   return epoch_s < kFirstTimeS ? kFirstTimeS : epoch_s > kLastTimeS ? kLastTimeS : epoch_s;
 }
+// The same for a time in microseconds, such as a packet's stamp.
+constexpr int64_t within_calendar_us(int64_t epoch_us) {
+  constexpr int64_t kFirstUs = kFirstTimeS * 1'000'000;
+  constexpr int64_t kLastUs = (kLastTimeS + 1) * 1'000'000 - 1;
+  return epoch_us < kFirstUs ? kFirstUs : epoch_us > kLastUs ? kLastUs : epoch_us;
+}
 
 // "2026-11-21 13:05:00" in UTC.
 std::string format_utc(int64_t epoch_s);
