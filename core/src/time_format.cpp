@@ -149,7 +149,8 @@ std::string format_age(int64_t seconds) {
   if (seconds > 0 && seconds % 86400 == 0) return counted(n(seconds / 86400), "day", "days");
   if (seconds > 0 && seconds % 3600 == 0) return counted(n(seconds / 3600), "hour", "hours");
   if (seconds > 0 && seconds % 60 == 0) return counted(n(seconds / 60), "minute", "minutes");
-  return seconds < 0 ? "-" + counted(n(-seconds), "second", "seconds")
+  // Negated as unsigned: a stored age of INT64_MIN has no signed negation.
+  return seconds < 0 ? "-" + counted(0 - n(seconds), "second", "seconds")
                      : counted(n(seconds), "second", "seconds");
 }
 

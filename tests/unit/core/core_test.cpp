@@ -132,6 +132,8 @@ TEST(FormatAge, UsesTheLargestUnitThatStatesTheAgeExactly) {
   EXPECT_EQ(format_age(90 * 60), "90 minutes");
   EXPECT_EQ(format_age(61), "61 seconds");
   EXPECT_EQ(format_age(0), "0 seconds");
+  EXPECT_EQ(format_age(-90), "-90 seconds");
+  EXPECT_EQ(format_age(INT64_MIN), "-9223372036854775808 seconds");
 }
 
 TEST(ParseTime, RejectsMalformedTimesWithTheTextInTheMessage) {
