@@ -3,7 +3,12 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+#include <variant>
 
 namespace netledger::snmp {
 
@@ -36,45 +41,80 @@ void secret(const toml::table& dev, const toml::table* defaults, const std::stri
   if (!look(&dev)) look(defaults);
 }
 
+// What a threshold holds, and the values it takes.
+enum class Kind { kPercent, kPerSecond, kCount, kFlaps, kSeconds };
+
+struct ThresholdKey {
+  const char* name;
+  Kind kind;
+  std::variant<double Thresholds::*, uint64_t Thresholds::*, int Thresholds::*, int64_t Thresholds::*> field;
+};
+
+constexpr ThresholdKey kThresholdKeys[] = {
+    {"utilisation_warn", Kind::kPercent, &Thresholds::utilisation_warn},
+    {"utilisation_crit", Kind::kPercent, &Thresholds::utilisation_crit},
+    {"error_ratio_warn", Kind::kPercent, &Thresholds::error_ratio_warn},
+    {"error_ratio_crit", Kind::kPercent, &Thresholds::error_ratio_crit},
+    {"error_count_warn", Kind::kCount, &Thresholds::error_count_warn},
+    {"error_count_crit", Kind::kCount, &Thresholds::error_count_crit},
+    {"error_rate_ps", Kind::kPerSecond, &Thresholds::error_rate_ps},
+    {"discard_ratio_warn", Kind::kPercent, &Thresholds::discard_ratio_warn},
+    {"discard_ratio_crit", Kind::kPercent, &Thresholds::discard_ratio_crit},
+    {"discard_count_warn", Kind::kCount, &Thresholds::discard_count_warn},
+    {"flaps_warn", Kind::kFlaps, &Thresholds::flaps_warn},
+    {"flaps_crit", Kind::kFlaps, &Thresholds::flaps_crit},
+    {"fcs_ratio", Kind::kPercent, &Thresholds::fcs_ratio},
+    {"fcs_count", Kind::kCount, &Thresholds::fcs_count},
+    {"unreachable_s", Kind::kSeconds, &Thresholds::unreachable_s},
+};
+
+// The range of each kind, and how an error states it. Counts, flaps and seconds are whole.
+struct Range {
+  double lo;
+  double hi;
+  bool whole;
+  const char* says;
+};
+
+Range range_of(Kind k) {
+  switch (k) {
+    case Kind::kPercent: return {0, 100, false, "a percentage from 0 to 100"};
+    case Kind::kPerSecond: return {0, 1e12, false, "a rate per second from 0 to 1e12"};
+    case Kind::kCount: return {0, 1e12, true, "a whole number from 0 to 1000000000000"};
+    case Kind::kFlaps: return {0, 1e6, true, "a whole number from 0 to 1000000"};
+    case Kind::kSeconds: return {0, 1e9, true, "a number of seconds from 0 to 1000000000"};
+  }
+  return {0, 0, true, ""};
+}
+
+// The number `node` holds when it is within `r`: text, TOML's nan and inf, and values
+// past what the field holds are refused, not cast.
+std::optional<double> number_in(const toml::node& node, const Range& r) {
+  std::optional<double> v = node.value<double>();
+  if (!v || !(*v >= r.lo && *v <= r.hi)) return std::nullopt;
+  if (r.whole && std::floor(*v) != *v) return std::nullopt;
+  return v;
+}
+
 Status thresholds(const toml::table& t, Thresholds& th, const std::string& path, const std::string& where) {
   for (const auto& [k, node] : t) {
-    std::string key(k.str());
-    auto num = node.value<double>();
+    const std::string_view key = k.str();
     if (key == "critical" || key == "must_be_up") continue;
-    if (!num) return bad(path, where, key + " must be a number");
-    double v = *num;
-    if (key == "utilisation_warn")
-      th.utilisation_warn = v / 100;
-    else if (key == "utilisation_crit")
-      th.utilisation_crit = v / 100;
-    else if (key == "error_ratio_warn")
-      th.error_ratio_warn = v / 100;
-    else if (key == "error_ratio_crit")
-      th.error_ratio_crit = v / 100;
-    else if (key == "error_count_warn")
-      th.error_count_warn = static_cast<uint64_t>(v);
-    else if (key == "error_count_crit")
-      th.error_count_crit = static_cast<uint64_t>(v);
-    else if (key == "error_rate_ps")
-      th.error_rate_ps = v;
-    else if (key == "discard_ratio_warn")
-      th.discard_ratio_warn = v / 100;
-    else if (key == "discard_ratio_crit")
-      th.discard_ratio_crit = v / 100;
-    else if (key == "discard_count_warn")
-      th.discard_count_warn = static_cast<uint64_t>(v);
-    else if (key == "flaps_warn")
-      th.flaps_warn = static_cast<int>(v);
-    else if (key == "flaps_crit")
-      th.flaps_crit = static_cast<int>(v);
-    else if (key == "fcs_ratio")
-      th.fcs_ratio = v / 100;
-    else if (key == "fcs_count")
-      th.fcs_count = static_cast<uint64_t>(v);
-    else if (key == "unreachable_s")
-      th.unreachable_s = static_cast<int64_t>(v);
-    else
-      return bad(path, where, "unknown threshold '" + key + "'");
+    const ThresholdKey* found = nullptr;
+    for (const ThresholdKey& tk : kThresholdKeys) {
+      if (key == tk.name) found = &tk;
+    }
+    if (found == nullptr) return bad(path, where, "unknown threshold '" + std::string(key) + "'");
+    const Range r = range_of(found->kind);
+    std::optional<double> v = number_in(node, r);
+    if (!v) return bad(path, where, std::string(key) + " must be " + r.says);
+    const double value = found->kind == Kind::kPercent ? *v / 100 : *v;  // ratios are kept as fractions
+    std::visit(
+        [&](auto member) {
+          using Field = std::remove_reference_t<decltype(th.*member)>;
+          th.*member = static_cast<Field>(value);
+        },
+        found->field);
   }
   return {};
 }
@@ -136,10 +176,17 @@ Result<std::vector<Target>> load_inventory(const std::string& path) {
     auto address = get("address").value<std::string>();
     if (!address) return bad(path, where, "address is missing");
     if (Status s = parse_address(*address, t); !s.ok()) return bad(path, where, s.error().message);
-    if (auto p = get("port").value<int64_t>()) {
-      if (*p < 1 || *p > 65535) return bad(path, where, "port out of range");
-      t.port = static_cast<uint16_t>(*p);
-    }
+    // Numbers within the ranges poll's options take; the first one outside is the error.
+    std::string wrong;
+    auto number = [&](const char* key, const Range& r, double fallback) {
+      auto v = get(key);
+      if (!v) return fallback;
+      if (auto n = number_in(*v.node(), r)) return *n;
+      if (wrong.empty()) wrong = std::string(key) + " must be " + r.says;
+      return fallback;
+    };
+    t.port =
+        static_cast<uint16_t>(number("port", {1, 65535, true, "a whole number from 1 to 65535"}, t.port));
     std::string version = get("version").value<std::string>().value_or("2c");
     if (auto vi = get("version").value<int64_t>()) version = std::to_string(*vi);
     if (version == "1")
@@ -155,9 +202,12 @@ Result<std::vector<Target>> load_inventory(const std::string& path) {
     t.auth_protocol = get("auth_protocol").value<std::string>().value_or(t.auth_protocol);
     t.priv_protocol = get("priv_protocol").value<std::string>().value_or(t.priv_protocol);
     t.context = get("context").value<std::string>().value_or("");
-    t.timeout_s = get("timeout").value<double>().value_or(t.timeout_s);
-    t.retries = static_cast<int>(get("retries").value<int64_t>().value_or(t.retries));
-    t.interval_s = get("interval").value<int64_t>().value_or(t.interval_s);
+    t.timeout_s = number("timeout", {0.01, 600, false, "a number of seconds from 0.01 to 600"}, t.timeout_s);
+    t.retries = static_cast<int>(number("retries", {0, 20, true, "a whole number from 0 to 20"}, t.retries));
+    t.interval_s =
+        static_cast<int64_t>(number("interval", {1, 86400, true, "a whole number of seconds from 1 to 86400"},
+                                    static_cast<double>(t.interval_s)));
+    if (!wrong.empty()) return bad(path, where, wrong);
     secret(*dev, defaults, "community", t.community);
     secret(*dev, defaults, "auth_password", t.auth_password);
     secret(*dev, defaults, "priv_password", t.priv_password);
@@ -178,9 +228,6 @@ Result<std::vector<Target>> load_inventory(const std::string& path) {
     if (t.version != 3 && t.community.empty()) {
       return bad(path, where, "no community (community, or community_env naming a set variable)");
     }
-    if (t.timeout_s <= 0 || t.retries < 0 || t.interval_s <= 0) {
-      return bad(path, where, "timeout and interval must be positive, retries not negative");
-    }
     if (defaults != nullptr) {
       if (const toml::table* th = (*defaults)["thresholds"].as_table()) {
         if (Status s = thresholds(*th, t.thresholds, path, "[defaults.thresholds]"); !s.ok())
@@ -198,8 +245,13 @@ Result<std::vector<Target>> load_inventory(const std::string& path) {
         Thresholds th = t.thresholds;
         if (Status s = thresholds(*pt, th, path, where + " port " + port); !s.ok()) return s.error();
         t.port_thresholds[port] = th;
-        if ((*pt)["critical"].value_or(false)) t.critical_ports.insert(port);
-        if ((*pt)["must_be_up"].value_or(false)) t.must_be_up.insert(port);
+        for (const char* flag : {"critical", "must_be_up"}) {
+          auto v = (*pt)[flag];
+          if (v && !v.is_boolean())
+            return bad(path, where, "ports." + port + "." + flag + " must be true or false");
+          if (!v.value_or(false)) continue;
+          (std::string_view(flag) == "critical" ? t.critical_ports : t.must_be_up).insert(port);
+        }
       }
     }
     out.push_back(std::move(t));
