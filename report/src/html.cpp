@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "netledger/core/clamp_cast.hpp"
 #include "netledger/core/time_format.hpp"
 #include "netledger/report/document.hpp"
 
@@ -29,10 +30,22 @@ std::string num(double v) {
 
 std::string unit_text(double v, const std::string& unit) {
   if (unit == "bit/s") return human_rate(v);
-  if (unit == "bytes") return human_bytes(static_cast<int64_t>(v));
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f %s", v, unit.c_str());
+  if (unit == "bytes") return human_bytes(clamp_to_int64(v));
+  char buf[64];
+  std::snprintf(buf, sizeof buf, std::fabs(v) < 1e9 ? "%.1f %s" : "%.3g %s", v, unit.c_str());
   return buf;
+}
+
+// The chart with every value a finite number that sums of many cannot take past a double:
+// values read from a database can be anything SQLite stores, and one infinity would put
+// NaN in every coordinate of the chart.
+Chart drawable(Chart c) {
+  auto clean = [](double& v) { v = std::isfinite(v) ? std::clamp(v, -1e300, 1e300) : 0; };
+  for (auto& s : c.series) {
+    for (double& v : s.values) clean(v);
+  }
+  for (auto& m : c.marks) clean(m.value);
+  return c;
 }
 
 std::string short_time(int64_t t, const TimeZone& tz, int64_t span) {
@@ -74,7 +87,8 @@ std::string legend(const std::vector<ChartSeries>& series, double y) {
 }
 
 // Line or stacked-area chart over time.
-std::string time_chart(const Chart& c, const TimeZone& tz) {
+std::string time_chart(const Chart& chart, const TimeZone& tz) {
+  const Chart c = drawable(chart);
   const size_t n = c.times.size();
   const double plot_w = kWidth - kLeft - kRight;
   const double plot_h = kHeight - kTop - kBottom;
@@ -154,7 +168,8 @@ std::string time_chart(const Chart& c, const TimeZone& tz) {
 }
 
 // Horizontal bars: one per label, the first series.
-std::string bar_chart(const Chart& c) {
+std::string bar_chart(const Chart& chart) {
+  const Chart c = drawable(chart);
   const size_t n = c.labels.size();
   const double row = 24;
   const double height = kTop + row * static_cast<double>(n) + 10;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "netledger/core/clamp_cast.hpp"
 #include "netledger/core/time_format.hpp"
 #include "netledger/report/reports.hpp"
 #include "netledger/storage/period_queries.hpp"
@@ -169,12 +170,12 @@ Result<Document> timeline_document(const storage::Database& db, const ReportOpti
       in.values.push_back(s.values[i] * 8 / step);
       out.values.push_back(s.values_out[i] * 8 / step);
       if (ifs) {
-        t.rows.push_back({Cell{tl->starts[i]}, s.name, Cell{static_cast<int64_t>(s.values[i])},
-                          Cell{static_cast<int64_t>(s.values_out[i])}, Cell{s.values[i] * 8 / step},
+        t.rows.push_back({Cell{tl->starts[i]}, s.name, Cell{clamp_to_int64(s.values[i])},
+                          Cell{clamp_to_int64(s.values_out[i])}, Cell{s.values[i] * 8 / step},
                           Cell{s.values_out[i] * 8 / step}});
       } else {
-        t.rows.push_back({Cell{tl->starts[i]}, s.name, Cell{static_cast<int64_t>(s.values[i])},
-                          Cell{s.values[i] * 8 / step}});
+        t.rows.push_back(
+            {Cell{tl->starts[i]}, s.name, Cell{clamp_to_int64(s.values[i])}, Cell{s.values[i] * 8 / step}});
       }
     }
     c.series.push_back(std::move(in));
@@ -280,7 +281,7 @@ Result<Document> summary_document(const storage::Database& db, const ReportOptio
     if (p.current) secs = static_cast<double>(std::max<int64_t>(1, o.now_s - p.start_s));
     t.rows.push_back({Cell{p.start_s}, Cell{p.end_s}, count(p.bytes), count(p.packets), count(p.flows),
                       Cell{static_cast<double>(p.bytes) * 8 / secs},
-                      p.current ? Cell{static_cast<int64_t>(p.estimate_bytes)} : Cell{}});
+                      p.current ? Cell{clamp_to_int64(p.estimate_bytes)} : Cell{}});
     bars.labels.push_back(format_utc(p.start_s).substr(0, o.monthly ? 7 : 10));
     bars.series[0].values.push_back(static_cast<double>(p.bytes));
   }

@@ -15,10 +15,19 @@ std::string number(int64_t v) {
   return std::to_string(v);
 }
 
+// Six decimals while a double has digits for them; from 1e15 on, every digit it has in
+// exponent form ("%.6f" of 1e308 is 316 characters). An infinity or NaN is no number: empty
+// here, null in JSON, "-" for people.
 std::string fractional(double v) {
+  if (!std::isfinite(v)) return "";
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6f", v);
+  std::snprintf(buf, sizeof buf, std::fabs(v) < 1e15 ? "%.6f" : "%.17g", v);
   return buf;
+}
+
+bool no_number(const Cell& c) {
+  const auto* d = std::get_if<double>(&c);
+  return d != nullptr && !std::isfinite(*d);
 }
 
 std::string zoned(int64_t t, const TimeZone& tz) {
@@ -50,7 +59,7 @@ std::string time_text(const Cell& c, const TimeZone& tz) {
 
 // For people: bytes in binary units, times as UTC text.
 std::string human_cell(const Cell& c, Kind k, const TimeZone& tz) {
-  if (std::holds_alternative<std::monostate>(c)) return "-";
+  if (std::holds_alternative<std::monostate>(c) || no_number(c)) return "-";
   if (k == Kind::kBytes) {
     if (const auto* i = std::get_if<int64_t>(&c)) return human_bytes(*i);
     if (const auto* u = std::get_if<uint64_t>(&c))
@@ -121,7 +130,7 @@ std::string json_string(const std::string& s) {
 }
 
 std::string json_cell(const Cell& c) {
-  if (std::holds_alternative<std::monostate>(c)) return "null";
+  if (std::holds_alternative<std::monostate>(c) || no_number(c)) return "null";
   if (const auto* s = std::get_if<std::string>(&c)) return json_string(*s);
   return exact_cell(c);
 }
@@ -170,7 +179,8 @@ std::string human_rate(double bps) {
     ++u;
   }
   char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bps, kUnits[u]);
+  // Past a million Tb/s (a value edited into a database, say), three digits and an exponent.
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : bps < 1e6 ? "%.1f %s" : "%.3g %s", bps, kUnits[u]);
   return buf;
 }
 

@@ -1,6 +1,7 @@
 // Reports over the SNMP tables: devices, interfaces, health.
 #include <cstdio>
 
+#include "netledger/core/clamp_cast.hpp"
 #include "netledger/report/reports.hpp"
 #include "netledger/storage/snmp_queries.hpp"
 
@@ -119,9 +120,7 @@ Result<Table> interfaces_report(const storage::Database& db, const ReportOptions
                {"utilisation", "Util", Kind::kPercent}};
   for (const auto& r : *rows) {
     Cell util = r.utilisation ? Cell{*r.utilisation * 100} : Cell{};
-    auto rate = [](const std::optional<double>& v) {
-      return v ? Cell{static_cast<int64_t>(*v + 0.5)} : Cell{};
-    };
+    auto rate = [](const std::optional<double>& v) { return v ? Cell{clamp_to_int64(*v + 0.5)} : Cell{}; };
     t.rows.push_back({r.device, Cell{r.if_index}, text(r.name), text(r.descr), text(r.alias),
                       r.type ? Cell{if_type_name(*r.type)} : Cell{}, opt(r.speed_bps), opt(r.mtu),
                       text(r.mac), r.admin_status ? Cell{status_name(*r.admin_status)} : Cell{},

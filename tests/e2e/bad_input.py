@@ -5,6 +5,7 @@ an empty capture is not an error; a disk that fills mid-run fails the run and ke
 stored before.
 
 Usage: bad_input.py NETLEDGER_BINARY PCAPS_DIR [SHARED_PCAPS_DIR]"""
+import json
 import os
 import re
 import shutil
@@ -228,6 +229,33 @@ def main():
         r = nl.run("report", "hosts", "--db", full_db, "--since", "2001-01-01", "--until", "2001-01-02",
                    "--format", "json")
         checks.equal((r.returncode, r.stdout.strip()), (0, '{"hosts":[]}'), "an empty range is an empty report")
+        # Values edited into the file by hand, past what the columns should hold: reports and
+        # db info show them (at the nearest number they can) without a sanitizer report.
+        edited = nl.db("edited.db")
+        shutil.copy(full_db, edited)
+        with sqlite3.connect(edited) as c:
+            c.execute("INSERT INTO snmp_devices(id, name, address) VALUES(1, 'sw1', '192.0.2.1:161')")
+            c.execute("INSERT INTO snmp_interfaces(device_id, if_index, name, speed_bps, updated_s) "
+                      "VALUES(1, 1, 'Gi0/1', 1000000000, 1795287600)")
+            c.execute("INSERT INTO snmp_rates VALUES(1, 1, 1795287600, 300, 1e999, -1e999, 0, 0, 0, 0, 0, 0, NULL)")
+            c.execute("INSERT INTO snmp_rates VALUES(1, 1, 1795287900, 300, 9223372036854775807, 1e308, "
+                      "0, 0, 0, 0, 0, 0, NULL)")
+            c.execute("UPDATE retention SET keep_s = -9223372036854775808 WHERE resolution = 'minute'")
+            c.execute("UPDATE host_traffic_hour SET bytes_sent = 1e999")
+        r = nl.run("report", "interfaces", "--db", edited, "--format", "json")
+        checks.check(r.returncode == 0 and "runtime error" not in r.stderr,
+                     f"report interfaces on rates edited past 64 bits ({r.returncode}, {r.stderr.strip()[:200]})")
+        if r.returncode == 0:
+            row = json.loads(r.stdout)["interfaces"][0]
+            checks.equal((row["in_bps"], row["out_bps"]), (2 ** 63 - 1, 2 ** 63 - 1),
+                         "a rate past 64 bits shows as the largest one")
+        for args in (("report", "overview", "--format", "html", "--output", nl.db("edited.html")),
+                     ("report", "timeline", "--by", "interface", "--format", "csv"),
+                     ("report", "timeline", "--by", "host", "--format", "csv"), ("db", "info")):
+            r = nl.run(*args, "--db", edited)
+            checks.check(r.returncode == 0 and "runtime error" not in r.stderr,
+                         f"{' '.join(args[:2])} on values edited past 64 bits ({r.returncode}, {r.stderr.strip()[:200]})")
+        checks.check("-9223372036854775808 seconds" in r.stdout, "db info shows the edited retention as it is")
         absent = nl.db("absent.db")
         one_line_error(checks, nl.run("report", "hosts", "--db", absent), absent, "does not exist",
                        "report on a missing database")

@@ -2,9 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cmath>
 #include <random>
 #include <string>
 
+#include "netledger/core/clamp_cast.hpp"
 #include "netledger/core/flow_key.hpp"
 #include "netledger/core/ip_addr.hpp"
 #include "netledger/core/time_format.hpp"
@@ -122,6 +124,20 @@ TEST(ParseTime, AcceptsEpochDatesAndAges) {
   EXPECT_EQ(*parse_time("24h", now), now - 86400);
   EXPECT_EQ(*parse_time("7d", now), now - 7 * 86400);
   EXPECT_EQ(*parse_time("30m", now), now - 1800);
+}
+
+TEST(ClampToInt64, TruncatesAsACastWithinRangeAndHoldsTheRestToItsEnds) {
+  EXPECT_EQ(clamp_to_int64(2.9), 2);
+  EXPECT_EQ(clamp_to_int64(-2.9), -2);
+  EXPECT_EQ(clamp_to_int64(9007199254740993.0), 9007199254740992);        // the double nearest
+  EXPECT_EQ(clamp_to_int64(-9223372036854775808.0), INT64_MIN);           // -2^63 is an int64_t
+  EXPECT_EQ(clamp_to_int64(9223372036854775808.0), INT64_MAX);            // 2^63 is not
+  EXPECT_EQ(clamp_to_int64(9223372036854774784.0), 9223372036854774784);  // the largest double below
+  EXPECT_EQ(clamp_to_int64(1e308), INT64_MAX);
+  EXPECT_EQ(clamp_to_int64(-1e308), INT64_MIN);
+  EXPECT_EQ(clamp_to_int64(HUGE_VAL), INT64_MAX);
+  EXPECT_EQ(clamp_to_int64(-HUGE_VAL), INT64_MIN);
+  EXPECT_EQ(clamp_to_int64(std::nan("")), 0);
 }
 
 TEST(FormatAge, UsesTheLargestUnitThatStatesTheAgeExactly) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 
 #include "netledger/report/oui.hpp"
@@ -47,6 +48,24 @@ TEST(Render, TableUsesHumanUnitsAndAlignsNumbersRight) {
   std::string t = render_table(sample());
   EXPECT_NE(t.find("1.5 KiB"), std::string::npos);
   EXPECT_NE(t.find("   12 B"), std::string::npos) << t;
+}
+
+// Doubles read back from a database can be anything SQLite stores: infinities, and values
+// whose six decimals would not fit a buffer (they were cut to their first 63 characters).
+TEST(Render, NumbersPastWhatADoubleSpellsStayValidAndWhole) {
+  Table t;
+  t.name = "rates";
+  t.columns = {{"in", "In", Kind::kRate}, {"out", "Out", Kind::kRate}, {"util", "Util", Kind::kPercent}};
+  t.rows = {{Cell{HUGE_VAL}, Cell{-HUGE_VAL}, Cell{std::nan("")}}, {Cell{1e308}, Cell{2.5}, Cell{1e15}}};
+  const std::string j = render_json(t);
+  EXPECT_NE(j.find(R"({"in":null,"out":null,"util":null})"), std::string::npos) << j;
+  EXPECT_NE(j.find(R"({"in":1e+308,"out":2.500000,"util":1000000000000000})"), std::string::npos) << j;
+  const std::string c = render_csv(t);
+  EXPECT_NE(c.find("\n,,\n"), std::string::npos) << c;
+  EXPECT_EQ(c.find("inf"), std::string::npos) << c;
+  const std::string h = render_table(t);
+  EXPECT_EQ(h.find("inf"), std::string::npos) << h;
+  EXPECT_EQ(h.find("nan"), std::string::npos) << h;
 }
 
 // A replay of a thousand rotated files names them all: the terminal shows where the list
