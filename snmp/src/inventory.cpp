@@ -41,51 +41,45 @@ void secret(const toml::table& dev, const toml::table* defaults, const std::stri
   if (!look(&dev)) look(defaults);
 }
 
-// What a threshold holds, and the values it takes.
-enum class Kind { kPercent, kPerSecond, kCount, kFlaps, kSeconds };
-
-struct ThresholdKey {
-  const char* name;
-  Kind kind;
-  std::variant<double Thresholds::*, uint64_t Thresholds::*, int Thresholds::*, int64_t Thresholds::*> field;
-};
-
-constexpr ThresholdKey kThresholdKeys[] = {
-    {"utilisation_warn", Kind::kPercent, &Thresholds::utilisation_warn},
-    {"utilisation_crit", Kind::kPercent, &Thresholds::utilisation_crit},
-    {"error_ratio_warn", Kind::kPercent, &Thresholds::error_ratio_warn},
-    {"error_ratio_crit", Kind::kPercent, &Thresholds::error_ratio_crit},
-    {"error_count_warn", Kind::kCount, &Thresholds::error_count_warn},
-    {"error_count_crit", Kind::kCount, &Thresholds::error_count_crit},
-    {"error_rate_ps", Kind::kPerSecond, &Thresholds::error_rate_ps},
-    {"discard_ratio_warn", Kind::kPercent, &Thresholds::discard_ratio_warn},
-    {"discard_ratio_crit", Kind::kPercent, &Thresholds::discard_ratio_crit},
-    {"discard_count_warn", Kind::kCount, &Thresholds::discard_count_warn},
-    {"flaps_warn", Kind::kFlaps, &Thresholds::flaps_warn},
-    {"flaps_crit", Kind::kFlaps, &Thresholds::flaps_crit},
-    {"fcs_ratio", Kind::kPercent, &Thresholds::fcs_ratio},
-    {"fcs_count", Kind::kCount, &Thresholds::fcs_count},
-    {"unreachable_s", Kind::kSeconds, &Thresholds::unreachable_s},
-};
-
-// The range of each kind, and how an error states it. Counts, flaps and seconds are whole.
+// The values a number in the file may take, and how an error states them; the value kept
+// is the value written over `per` (percentages are kept as fractions).
 struct Range {
   double lo;
   double hi;
   bool whole;
   const char* says;
+  double per = 1;
 };
 
-Range range_of(Kind k) {
-  switch (k) {
-    case Kind::kPercent: return {0, 100, false, "a percentage from 0 to 100"};
-    case Kind::kPerSecond: return {0, 1e12, false, "a rate per second from 0 to 1e12"};
-    case Kind::kCount: return {0, 1e12, true, "a whole number from 0 to 1000000000000"};
-    case Kind::kFlaps: return {0, 1e6, true, "a whole number from 0 to 1000000"};
-    case Kind::kSeconds: return {0, 1e9, true, "a number of seconds from 0 to 1000000000"};
-  }
-  return {0, 0, true, ""};
-}
+constexpr Range kPercent{0, 100, false, "a percentage from 0 to 100", 100};
+constexpr Range kPerSecond{0, 1e12, false, "a rate per second from 0 to 1e12"};
+constexpr Range kCount{0, 1e12, true, "a whole number from 0 to 1000000000000"};
+constexpr Range kFlaps{0, 1e6, true, "a whole number from 0 to 1000000"};
+constexpr Range kSeconds{0, 1e9, true, "a number of seconds from 0 to 1000000000"};
+
+struct ThresholdKey {
+  const char* name;
+  const Range& range;
+  std::variant<double Thresholds::*, uint64_t Thresholds::*, int Thresholds::*, int64_t Thresholds::*> field;
+};
+
+constexpr ThresholdKey kThresholdKeys[] = {
+    {"utilisation_warn", kPercent, &Thresholds::utilisation_warn},
+    {"utilisation_crit", kPercent, &Thresholds::utilisation_crit},
+    {"error_ratio_warn", kPercent, &Thresholds::error_ratio_warn},
+    {"error_ratio_crit", kPercent, &Thresholds::error_ratio_crit},
+    {"error_count_warn", kCount, &Thresholds::error_count_warn},
+    {"error_count_crit", kCount, &Thresholds::error_count_crit},
+    {"error_rate_ps", kPerSecond, &Thresholds::error_rate_ps},
+    {"discard_ratio_warn", kPercent, &Thresholds::discard_ratio_warn},
+    {"discard_ratio_crit", kPercent, &Thresholds::discard_ratio_crit},
+    {"discard_count_warn", kCount, &Thresholds::discard_count_warn},
+    {"flaps_warn", kFlaps, &Thresholds::flaps_warn},
+    {"flaps_crit", kFlaps, &Thresholds::flaps_crit},
+    {"fcs_ratio", kPercent, &Thresholds::fcs_ratio},
+    {"fcs_count", kCount, &Thresholds::fcs_count},
+    {"unreachable_s", kSeconds, &Thresholds::unreachable_s},
+};
 
 // The number `node` holds when it is within `r`: text, TOML's nan and inf, and values
 // past what the field holds are refused, not cast.
@@ -105,10 +99,9 @@ Status thresholds(const toml::table& t, Thresholds& th, const std::string& path,
       if (key == tk.name) found = &tk;
     }
     if (found == nullptr) return bad(path, where, "unknown threshold '" + std::string(key) + "'");
-    const Range r = range_of(found->kind);
-    std::optional<double> v = number_in(node, r);
-    if (!v) return bad(path, where, std::string(key) + " must be " + r.says);
-    const double value = found->kind == Kind::kPercent ? *v / 100 : *v;  // ratios are kept as fractions
+    std::optional<double> v = number_in(node, found->range);
+    if (!v) return bad(path, where, std::string(key) + " must be " + found->range.says);
+    const double value = *v / found->range.per;
     std::visit(
         [&](auto member) {
           using Field = std::remove_reference_t<decltype(th.*member)>;
