@@ -140,16 +140,16 @@ Status parse_address(const std::string& text, Target& t) {
   return {};
 }
 
-Result<std::vector<Target>> load_inventory(const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    const auto& where = e.source().begin;
-    return make_error(ErrorCode::kFormat, path + ":" + std::to_string(where.line) + ":" +
-                                              std::to_string(where.column) + ": " +
-                                              std::string(e.description()));
-  }
+namespace {
+
+Error parse_failure(const std::string& path, const toml::parse_error& e) {
+  const auto& where = e.source().begin;
+  return make_error(ErrorCode::kFormat, path + ":" + std::to_string(where.line) + ":" +
+                                            std::to_string(where.column) + ": " +
+                                            std::string(e.description()));
+}
+
+Result<std::vector<Target>> targets_of(const toml::table& root, const std::string& path) {
   const toml::table* defaults = root["defaults"].as_table();
   const toml::table* devices = root["devices"].as_table();
   if (devices == nullptr || devices->empty()) return bad(path, "[devices]", "no device in the file");
@@ -250,6 +250,28 @@ Result<std::vector<Target>> load_inventory(const std::string& path) {
     out.push_back(std::move(t));
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<Target>> load_inventory(const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return parse_failure(path, e);
+  }
+  return targets_of(root, path);
+}
+
+Result<std::vector<Target>> parse_inventory(std::string_view text, const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    return parse_failure(path, e);
+  }
+  return targets_of(root, path);
 }
 
 }  // namespace netledger::snmp

@@ -112,5 +112,26 @@ TEST_F(Inventory, TakesTheEndsOfEachRange) {
             "");
 }
 
+// parse_inventory (the fuzz target's way in) reads text as load_inventory reads the file.
+TEST_F(Inventory, TextReadsAsTheFileDoes) {
+  const std::string good =
+      "[defaults]\ncommunity = \"c\"\n[devices.a]\naddress = \"192.0.2.1:1161\"\nretries = 4\n"
+      "[devices.a.thresholds]\nflaps_warn = 7\n";
+  auto from_file = load(good);
+  auto from_text = parse_inventory(good, path_);
+  ASSERT_TRUE(from_file.ok() && from_text.ok());
+  ASSERT_EQ(from_text->size(), 1U);
+  EXPECT_EQ((*from_text)[0].port, (*from_file)[0].port);
+  EXPECT_EQ((*from_text)[0].retries, 4);
+  EXPECT_EQ((*from_text)[0].thresholds.flaps_warn, 7);
+  for (const std::string bad :
+       {"[devices.a]\naddress = \"x\"\ncommunity = \"c\"\nretries = 21\n", "[devices.a\naddress = \"x\"\n"}) {
+    auto f = load(bad);
+    auto t = parse_inventory(bad, path_);
+    ASSERT_FALSE(f.ok() || t.ok()) << bad;
+    EXPECT_EQ(t.error().message, f.error().message);
+  }
+}
+
 }  // namespace
 }  // namespace netledger::snmp

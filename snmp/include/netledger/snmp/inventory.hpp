@@ -22,6 +22,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "netledger/core/result.hpp"
@@ -30,6 +31,8 @@
 namespace netledger::snmp {
 
 Result<std::vector<Target>> load_inventory(const std::string& path);
+// The same from the file's text; `path` names it in errors.
+Result<std::vector<Target>> parse_inventory(std::string_view text, const std::string& path);
 
 // "host", "host:port", "[v6]:port" into a target's host and port.
 Status parse_address(const std::string& text, Target& t);
