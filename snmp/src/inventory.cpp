@@ -18,27 +18,37 @@ Error bad(const std::string& path, const std::string& where, const std::string& 
   return make_error(ErrorCode::kInvalidArgument, path + ": " + where + ": " + what);
 }
 
+constexpr const char* kNotText = " must be text in quotes";
+
 // A secret from `key`, or from the environment variable named by `key_env` (empty
-// when that variable is unset; the caller says which secret is missing).
-void secret(const toml::table& dev, const toml::table* defaults, const std::string& key, std::string& out) {
+// when that variable is unset; the caller says which secret is missing). Returns what is
+// wrong with the keys, or "".
+std::string secret(const toml::table& dev, const toml::table* defaults, const std::string& key,
+                   std::string& out) {
+  std::string wrong;
   auto look = [&](const toml::table* t) -> bool {
     if (t == nullptr) return false;
-    if (auto v = (*t)[key].value<std::string>()) {
-      out = *v;
+    if (auto v = (*t)[key]) {
+      if (auto text = v.value<std::string>())
+        out = *text;
+      else
+        wrong = key + kNotText;
       return true;
     }
-    if (auto env = (*t)[key + "_env"].value<std::string>()) {
-      const char* value = std::getenv(env->c_str());
-      if (value == nullptr) {
-        out.clear();
-        return true;  // checked below
+    if (auto v = (*t)[key + "_env"]) {
+      auto env = v.value<std::string>();
+      if (!env) {
+        wrong = key + "_env" + kNotText;
+        return true;
       }
-      out = value;
+      const char* value = std::getenv(env->c_str());
+      out = value != nullptr ? value : "";  // unset: checked below
       return true;
     }
     return false;
   };
   if (!look(&dev)) look(defaults);
+  return wrong;
 }
 
 // The values a number in the file may take, and how an error states them; the value kept
@@ -166,11 +176,20 @@ Result<std::vector<Target>> targets_of(const toml::table& root, const std::strin
     };
     Target t;
     t.name = name;
+    if (!get("address")) return bad(path, where, "address is missing");
     auto address = get("address").value<std::string>();
-    if (!address) return bad(path, where, "address is missing");
+    if (!address) return bad(path, where, std::string("address") + kNotText);
     if (Status s = parse_address(*address, t); !s.ok()) return bad(path, where, s.error().message);
-    // Numbers within the ranges poll's options take; the first one outside is the error.
+    // Numbers within the ranges poll's options take, and text where text goes; the first
+    // value that is neither is the error (none falls back to a default unseen).
     std::string wrong;
+    auto text = [&](const char* key, const std::string& fallback) {
+      auto v = get(key);
+      if (!v) return fallback;
+      if (auto s = v.value<std::string>()) return *s;
+      if (wrong.empty()) wrong = key + std::string(kNotText);
+      return fallback;
+    };
     auto number = [&](const char* key, const Range& r, double fallback) {
       auto v = get(key);
       if (!v) return fallback;
@@ -180,8 +199,10 @@ Result<std::vector<Target>> targets_of(const toml::table& root, const std::strin
     };
     t.port =
         static_cast<uint16_t>(number("port", {1, 65535, true, "a whole number from 1 to 65535"}, t.port));
+    // Text ("2c") or a whole number (3); toml++ casts a float to an integer unchecked.
     std::string version = get("version").value<std::string>().value_or("2c");
-    if (auto vi = get("version").value<int64_t>()) version = std::to_string(*vi);
+    if (const auto* vi = get("version").as_integer()) version = std::to_string(vi->get());
+    if (get("version") && !get("version").is_string() && !get("version").is_integer()) version.clear();
     if (version == "1")
       t.version = 1;
     else if (version == "2c" || version == "2")
@@ -190,20 +211,23 @@ Result<std::vector<Target>> targets_of(const toml::table& root, const std::strin
       t.version = 3;
     else
       return bad(path, where, "version must be 1, 2c or 3");
-    t.user = get("user").value<std::string>().value_or("");
-    t.level = get("level").value<std::string>().value_or(t.level);
-    t.auth_protocol = get("auth_protocol").value<std::string>().value_or(t.auth_protocol);
-    t.priv_protocol = get("priv_protocol").value<std::string>().value_or(t.priv_protocol);
-    t.context = get("context").value<std::string>().value_or("");
+    t.user = text("user", "");
+    t.level = text("level", t.level);
+    t.auth_protocol = text("auth_protocol", t.auth_protocol);
+    t.priv_protocol = text("priv_protocol", t.priv_protocol);
+    t.context = text("context", "");
     t.timeout_s = number("timeout", {0.01, 600, false, "a number of seconds from 0.01 to 600"}, t.timeout_s);
     t.retries = static_cast<int>(number("retries", {0, 20, true, "a whole number from 0 to 20"}, t.retries));
     t.interval_s =
         static_cast<int64_t>(number("interval", {1, 86400, true, "a whole number of seconds from 1 to 86400"},
                                     static_cast<double>(t.interval_s)));
+    for (const auto& [key, field] :
+         {std::pair{"community", &t.community}, std::pair{"auth_password", &t.auth_password},
+          std::pair{"priv_password", &t.priv_password}}) {
+      std::string problem = secret(*dev, defaults, key, *field);
+      if (wrong.empty()) wrong = std::move(problem);
+    }
     if (!wrong.empty()) return bad(path, where, wrong);
-    secret(*dev, defaults, "community", t.community);
-    secret(*dev, defaults, "auth_password", t.auth_password);
-    secret(*dev, defaults, "priv_password", t.priv_password);
     if (t.version == 3) {
       if (t.user.empty()) return bad(path, where, "SNMPv3 needs a user");
       if (t.level != "noAuthNoPriv" && t.level != "authNoPriv" && t.level != "authPriv") {

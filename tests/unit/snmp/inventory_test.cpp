@@ -103,6 +103,40 @@ TEST_F(Inventory, RefusesNumbersOutsideTheirRangeNamingTheKey) {
   }
 }
 
+// Text keys hold text: a number or a list there is refused, not replaced by the default
+// unseen (`community = 12345` polled with "public"). A version of 9.2e86 was cast to an
+// integer unchecked inside toml++.
+TEST_F(Inventory, RefusesWhatIsNotTextWhereTextGoes) {
+  const struct {
+    const char* lines;
+    const char* says;
+  } cases[] = {
+      {"address = 17", "address must be text in quotes"},
+      {"address = \"192.0.2.1\"\ncommunity = 12345", "community must be text in quotes"},
+      {"address = \"192.0.2.1\"\ncommunity_env = true", "community_env must be text in quotes"},
+      {"address = \"192.0.2.1\"\ncommunity = \"c\"\nversion = 9.2e86", "version must be 1, 2c or 3"},
+      {"address = \"192.0.2.1\"\ncommunity = \"c\"\nversion = 2.0", "version must be 1, 2c or 3"},
+      {"address = \"192.0.2.1\"\nversion = 3\nuser = 7", "user must be text in quotes"},
+      {"address = \"192.0.2.1\"\nversion = 3\nuser = \"u\"\nlevel = 1", "level must be text in quotes"},
+      {"address = \"192.0.2.1\"\ncommunity = \"c\"\ncontext = []", "context must be text in quotes"},
+      {"address = \"192.0.2.1\"\nversion = 3\nuser = \"u\"\nlevel = \"authNoPriv\"\nauth_password = 1",
+       "auth_password must be text in quotes"},
+  };
+  for (const auto& c : cases) {
+    auto r = load(std::string("[devices.sw1]\n") + c.lines + "\n");
+    if (r.ok()) {
+      ADD_FAILURE() << c.lines << " was taken";
+      continue;
+    }
+    const std::string& e = r.error().message;
+    EXPECT_NE(e.find(path_ + ": device 'sw1': "), std::string::npos) << c.lines << " -> " << e;
+    EXPECT_NE(e.find(c.says), std::string::npos) << c.lines << " -> " << e;
+  }
+  auto v3 = load("[devices.sw1]\naddress = \"192.0.2.1\"\nversion = 3\nuser = \"u\"\n");
+  ASSERT_TRUE(v3.ok()) << v3.error().message;
+  EXPECT_EQ((*v3)[0].version, 3);
+}
+
 TEST_F(Inventory, TakesTheEndsOfEachRange) {
   EXPECT_EQ(error_of("timeout = 0.01\nretries = 0\ninterval = 1\nport = 1"), "");
   EXPECT_EQ(error_of("timeout = 600\nretries = 20\ninterval = 86400\nport = 65535"), "");
