@@ -128,7 +128,12 @@ struct Classifier::Impl {
     } else {
       return;  // DNS queries and DHCP names are read by the name parsers, with their addresses
     }
-    size_t n = strnlen(f->host_server_name, sizeof f->host_server_name);
+    // nDPI keeps the bytes as they came; a name is printable text without spaces, as a DNS
+    // name is (names.cpp), or it is not learned.
+    const size_t n = strnlen(f->host_server_name, sizeof f->host_server_name);
+    if (!std::all_of(f->host_server_name, f->host_server_name + n,
+                     [](char c) { return c > 0x20 && c < 0x7F; }))
+      return;
     out.name.assign(f->host_server_name, n);
   }
 

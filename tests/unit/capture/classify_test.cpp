@@ -333,6 +333,37 @@ TEST(Classifier, AFlowWhoseTimeWasUpIsChargedWithItsAnswerWhenTheBucketCloses) {
   EXPECT_EQ(labels[flows[0].app.app], "MQTT");
 }
 
+// nDPI keeps an HTTP Host or TLS SNI as the bytes came. A name is learned only when it is
+// printable text, as DNS names are: "\xff...\x1b[2J" is no name, and would reach reports.
+TEST(Names, AnHttpHostIsLearnedOnlyWhenItIsPrintableText) {
+  Feeder f;
+  auto http = [&](int64_t t, const std::string& client, const std::string& host) {
+    auto tcp = [&](bool up, uint8_t flags, const std::string& text) {
+      Frame fr;
+      fr.ethernet(0x0800).ipv4(up ? client : "10.0.0.80", up ? "10.0.0.80" : client, 6);
+      fr.tcp(up ? 40000 : 80, up ? 80 : 40000, flags);
+      return with(fr, std::vector<uint8_t>(text.begin(), text.end())).finish();
+    };
+    f.feed(t, tcp(true, 0x02, ""));
+    f.feed(t + 100, tcp(false, 0x12, ""));
+    f.feed(t + 200, tcp(true, 0x10, ""));
+    f.feed(t + 300, tcp(true, 0x18, "GET / HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: t\r\n\r\n"));
+    f.feed(t + 400, tcp(false, 0x18, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+  };
+  http(kSec, "10.0.0.1", "www.netledger.test");
+  http(2 * kSec, "10.0.0.2",
+       "\xff"
+       "bad\x1b[2J.example");
+  ASSERT_TRUE(f.acct.finish());
+  std::vector<std::string> learned;
+  for (const auto& b : f.sink.batches) {
+    for (const auto& n : b.names) learned.push_back(n.name);
+  }
+  EXPECT_EQ(learned, std::vector<std::string>{"www.netledger.test"});
+  auto labels = f.labels();
+  for (const auto& r : f.sink.flows()) EXPECT_EQ(labels[r.app.app], "HTTP") << r.client.to_string();
+}
+
 TEST(Classifier, UnknownTrafficStaysUnknownAndUnguessed) {
   Feeder f;
   Frame u;
