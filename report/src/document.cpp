@@ -6,7 +6,7 @@ namespace netledger::report {
 
 namespace {
 
-std::string md_cell(std::string s) {
+std::string md_cell(const std::string& s) {
   std::string out;
   for (char c : s) {
     if (c == '|') {
@@ -17,7 +17,7 @@ std::string md_cell(std::string s) {
       out += c;
     }
   }
-  return out;
+  return clean_text(out, false);
 }
 
 bool numeric(Kind k) {
@@ -63,13 +63,13 @@ std::string render_document(const Document& d, Format f, const TimeZone& tz) {
       if (d.tables.size() == 1) {
         std::string head;
         if (f == Format::kTable) {
-          for (const auto& line : d.intro) head += line + "\n";
+          for (const auto& line : d.intro) head += clean_text(line, false) + "\n";
         }
         return head + render(d.tables[0], f, tz);
       }
       std::string head;
       if (f == Format::kTable) {
-        for (const auto& line : d.intro) head += line + "\n";
+        for (const auto& line : d.intro) head += clean_text(line, false) + "\n";
       }
       return head + render(d.tables, f, tz);
     }

@@ -247,7 +247,7 @@ std::string html_table(const Table& t, const TimeZone& tz) {
 std::string html_escape(const std::string& s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
+  for (char c : clean_text(s, false)) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;

@@ -298,13 +298,19 @@ Result<Document> overview_document(const storage::Database& db, const ReportOpti
   d.intro.push_back(range_text(o.range));
   ReportOptions tl = o;
   tl.by = "total";
-  // About a hundred points over the range, in steps people read.
+  // About a hundred points over the range, in steps people read. The first try, by the
+  // minute, shows how long the range is; over months of minutes (more points than a
+  // timeline takes) the try is by the day.
   tl.step_s = 60;
   auto total = timeline_document(db, tl);
+  if (!total.ok() && total.error().code == ErrorCode::kInvalidArgument) {
+    tl.step_s = 86400;
+    total = timeline_document(db, tl);
+  }
   if (!total.ok()) return total.error();
   size_t points = total->charts.empty() ? 0 : total->charts[0].times.size();
   int64_t step =
-      total->charts.empty() || points < 2 ? 60 : total->charts[0].times[1] - total->charts[0].times[0];
+      total->charts.empty() || points < 2 ? tl.step_s : total->charts[0].times[1] - total->charts[0].times[0];
   if (points > 150) {
     int64_t want = step * static_cast<int64_t>(points) / 100;
     for (int64_t s : {300, 900, 3600, 6 * 3600, 86400, 7 * 86400}) {

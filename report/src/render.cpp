@@ -77,7 +77,7 @@ std::string human_cell(const Cell& c, Kind k, const TimeZone& tz) {
       return buf;
     }
   }
-  if (const auto* s = std::get_if<std::string>(&c)) return *s;
+  if (const auto* s = std::get_if<std::string>(&c)) return clean_text(*s, false);
   if (const auto* i = std::get_if<int64_t>(&c)) return number(*i);
   if (const auto* u = std::get_if<uint64_t>(&c)) return std::to_string(*u);
   if (const auto* d = std::get_if<double>(&c)) return fractional(*d);
@@ -85,14 +85,76 @@ std::string human_cell(const Cell& c, Kind k, const TimeZone& tz) {
   return "";
 }
 
-// For machines: exact values.
+// For machines: exact values (text as valid UTF-8).
 std::string exact_cell(const Cell& c) {
-  if (const auto* s = std::get_if<std::string>(&c)) return *s;
+  if (const auto* s = std::get_if<std::string>(&c)) return clean_text(*s, true);
   if (const auto* i = std::get_if<int64_t>(&c)) return number(*i);
   if (const auto* u = std::get_if<uint64_t>(&c)) return std::to_string(*u);
   if (const auto* d = std::get_if<double>(&c)) return fractional(*d);
   if (const auto* b = std::get_if<bool>(&c)) return *b ? "true" : "false";
   return "";
+}
+
+namespace {
+
+constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
+
+// The length of the well-formed UTF-8 sequence at `p` (RFC 3629), or 0.
+size_t sequence_length(const unsigned char* p, size_t n) {
+  const unsigned char b = p[0];
+  if (b < 0x80) return 1;
+  size_t len = 0;
+  unsigned char lo = 0x80;
+  unsigned char hi = 0xBF;  // the range of the second byte
+  if (b >= 0xC2 && b <= 0xDF) {
+    len = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    len = 3;
+    if (b == 0xE0) lo = 0xA0;  // no overlong forms
+    if (b == 0xED) hi = 0x9F;  // no surrogates
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    len = 4;
+    if (b == 0xF0) lo = 0x90;
+    if (b == 0xF4) hi = 0x8F;  // nothing past U+10FFFF
+  } else {
+    return 0;
+  }
+  if (n < len || p[1] < lo || p[1] > hi) return 0;
+  for (size_t i = 2; i < len; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+  }
+  return len;
+}
+
+bool control(const unsigned char* p, size_t len) {
+  if (len == 1) return p[0] < 0x20 || p[0] == 0x7F;
+  return len == 2 && p[0] == 0xC2 && p[1] < 0xA0;  // U+0080-U+009F
+}
+
+}  // namespace
+
+std::string clean_text(std::string_view s, bool controls) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  if (std::all_of(p, p + n, [](unsigned char b) { return b >= 0x20 && b < 0x7F; })) return std::string(s);
+  std::string out;
+  out.reserve(n);
+  for (size_t i = 0; i < n;) {
+    const size_t len = sequence_length(p + i, n - i);
+    if (len == 0 || (!controls && control(p + i, len))) {
+      out += kReplacement;
+      i += len == 0 ? 1 : len;
+      continue;
+    }
+    out.append(s.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+size_t text_columns(std::string_view s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 namespace {
@@ -109,7 +171,7 @@ std::string csv_quote(const std::string& s) {
 
 std::string json_string(const std::string& s) {
   std::string out = "\"";
-  for (unsigned char ch : s) {
+  for (unsigned char ch : clean_text(s, true)) {
     switch (ch) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -207,15 +269,16 @@ std::string render_table(const Table& t, const TimeZone& tz) {
     cells.emplace_back();
     for (size_t i : cols) {
       cells.back().push_back(elide_middle(human_cell(row[i], t.columns[i].kind, tz), t.columns[i].max_width));
-      width[i] = std::max(width[i], cells.back().back().size());
+      width[i] = std::max(width[i], text_columns(cells.back().back()));
     }
   }
   auto pad = [](const std::string& s, size_t w, bool right) {
-    std::string fill(w > s.size() ? w - s.size() : 0, ' ');
+    const size_t used = text_columns(s);
+    std::string fill(w > used ? w - used : 0, ' ');
     return right ? fill + s : s + fill;
   };
   std::string out;
-  if (!t.title.empty()) out += t.title + "\n";
+  if (!t.title.empty()) out += clean_text(t.title, false) + "\n";
   std::string line;
   for (size_t k = 0; k < cols.size(); ++k) {
     const Column& c = t.columns[cols[k]];
@@ -230,7 +293,7 @@ std::string render_table(const Table& t, const TimeZone& tz) {
     out += line.substr(0, line.find_last_not_of(' ') + 1) + "\n";
   }
   if (t.rows.empty()) out += "(no data in this range)\n";
-  for (const auto& n : t.notes) out += n + "\n";
+  for (const auto& n : t.notes) out += clean_text(n, false) + "\n";
   return out;
 }
 

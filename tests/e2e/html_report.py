@@ -10,7 +10,9 @@ Also the report command's bad input: an unknown kind, a malformed time, a databa
 that does not exist or is not netledger's; and an empty range is an empty report.
 
 Usage: html_report.py NETLEDGER_BINARY PCAPS_DIR"""
+import csv
 import glob
+import io
 import json
 import os
 import re
@@ -173,7 +175,67 @@ document.getElementById('r').addEventListener('load', function () {
             checks.check(e.returncode == 0 and "</html>" in e.stdout, f"an empty range renders: {kind}")
         md = nl.run("report", "interfaces", "--db", db, "--format", "markdown")
         checks.check(md.returncode == 0 and "| edge-1 |" in md.stdout, "markdown tables")
+
+        # Over a year of minute buckets the overview picks its own step (it asked for
+        # 527,040 points, past what a timeline takes, and failed).
+        year = nl.run("report", "overview", "--db", db, "--since", "2026-01-01", "--until", "2027-01-01",
+                      "--output", page)
+        checks.check(year.returncode == 0 and "Step 604800 s" in open(page, encoding="utf-8").read(),
+                     f"an overview of a year is by the week ({year.stderr.strip()})")
+
+        # Bytes that are not UTF-8, and control characters: an SNI of any bytes (nDPI keeps
+        # them), an alias in Latin-1, an escape sequence. JSON and CSV stay exact in valid
+        # UTF-8; nothing for people carries a control character to the terminal.
+        check_hostile_bytes(nl, db, checks)
     return checks.finish()
+
+
+def check_hostile_bytes(nl, db, checks):
+    con = sqlite3.connect(db)
+    host, address = con.execute("SELECT id, address FROM hosts WHERE address = '10.99.0.2'").fetchone()
+    raw = b"\xffsni\xc0\xaf.\x1b[31mred\x07\xc2\x85x"
+    con.execute("INSERT INTO host_names VALUES (?, CAST(? AS TEXT), 'tls_sni', 1, 2)", (host, raw))
+    con.execute("UPDATE snmp_interfaces SET alias = CAST(? AS TEXT)", (b"Z\xfcrich\x1b]0;title\x07",))
+    con.commit()
+    con.close()
+    shown = {"hosts": "\ufffdsni\ufffd\ufffd.\x1b[31mred\x07\x85x", "host": "\ufffdsni\ufffd\ufffd.\x1b[31mred\x07\x85x",
+             "interfaces": "Z\ufffdrich\x1b]0;title\x07"}
+    controls = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")
+    for kind, args in (("hosts", ["--top", "0"]), ("host", [address]), ("interfaces", [])):
+        what = "report " + kind
+        for fmt in ("json", "csv", "markdown", "html", "table"):
+            r = subprocess.run([nl.binary, "report", kind, *args, "--db", db, "--format", fmt], capture_output=True)
+            if r.returncode != 0:
+                checks.check(False, f"{what} --format {fmt}: {r.stderr.decode(errors='replace').strip()}")
+                continue
+            try:
+                text = r.stdout.decode("utf-8")
+            except UnicodeDecodeError as e:
+                checks.check(False, f"{what} --format {fmt} is not UTF-8: {e}")
+                continue
+            if fmt == "json":
+                checks.check(any(shown[kind] in v for v in strings(json.loads(text))),
+                             f"{what} --format json keeps the text, the controls escaped")
+                continue
+            if fmt == "csv":
+                checks.check(any(shown[kind] in cell for row in csv.reader(io.StringIO(text)) for cell in row),
+                             f"{what} --format csv keeps the text, quoted")
+                continue
+            checks.check(not controls.search(r.stdout), f"{what} --format {fmt} carries no control character")
+            if kind != "hosts":  # its table has one name per host, not the list
+                checks.check("\ufffd" in text, f"{what} --format {fmt} shows what could not be read as U+FFFD")
+
+
+def strings(node):
+    """Every string value in a parsed JSON document."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from strings(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from strings(v)
 
 
 if __name__ == "__main__":

@@ -96,6 +96,42 @@ TEST(Render, LongTextKeepsItsStartAndEndInATerminalTable) {
 
 // A time with a fraction shows milliseconds after its seconds, whatever digits its year has
 // (a capture file's stamps can be anywhere in 64 bits of microseconds).
+// Each malformed byte reads as U+FFFD; well-formed text, whatever its script, is kept.
+TEST(CleanText, GivesValidUtf8AndKeepsControlsOnlyWhenAsked) {
+  const std::string r = "\xEF\xBF\xBD";
+  EXPECT_EQ(clean_text("plain.example", false), "plain.example");
+  EXPECT_EQ(clean_text("Z\xC3\xBCrich \xE6\x9D\xB1 \xF0\x9F\x98\x80", false),
+            "Z\xC3\xBCrich \xE6\x9D\xB1 \xF0\x9F\x98\x80");
+  EXPECT_EQ(clean_text("Z\xFCrich", true), "Z" + r + "rich");                   // Latin-1
+  EXPECT_EQ(clean_text("\xC0\xAF", true), r + r);                               // overlong '/'
+  EXPECT_EQ(clean_text("\xE0\x80\xAF", true), r + r + r);                       // overlong, 3 bytes
+  EXPECT_EQ(clean_text("\xED\xA0\x80", true), r + r + r);                       // a surrogate
+  EXPECT_EQ(clean_text("\xF4\x90\x80\x80", true), r + r + r + r);               // past U+10FFFF
+  EXPECT_EQ(clean_text("ab\xE6\x9D", true), "ab" + r + r);                      // cut short
+  EXPECT_EQ(clean_text(std::string("a\0b", 3), true), std::string("a\0b", 3));  // exact
+  EXPECT_EQ(clean_text(std::string("a\0b", 3), false), "a" + r + "b");
+  EXPECT_EQ(clean_text("\x1B[31mred\x07\x7F\xC2\x85", false), r + "[31mred" + r + r + r);
+  EXPECT_EQ(clean_text("\x1B[31mred\x07\x7F\xC2\x85", true), "\x1B[31mred\x07\x7F\xC2\x85");
+  EXPECT_EQ(clean_text("\xC2\xA0", false), "\xC2\xA0");  // U+00A0 is no control
+}
+
+TEST(Render, TextFromTheDatabaseIsSafeInEveryFormat) {
+  Table t;
+  t.name = "names";
+  t.columns = {{"name", "Name", Kind::kText}, {"n", "N", Kind::kCount}};
+  t.rows = {{std::string("\xFFsni\x1B[2J"), Cell{int64_t{1}}},
+            {std::string("Z\xC3\xBCrich"), Cell{int64_t{22}}}};
+  const std::string r = "\xEF\xBF\xBD";
+  EXPECT_NE(render_json(t).find(R"("name":")" + r + R"(sni\u001b[2J")"), std::string::npos) << render_json(t);
+  EXPECT_NE(render_csv(t).find(r + "sni\x1B[2J,1\n"), std::string::npos);
+  const std::string table = render_table(t);
+  EXPECT_EQ(table.find('\x1B'), std::string::npos) << table;
+  // Aligned by characters, not bytes: both counts end in the same column.
+  EXPECT_NE(table.find(r + "sni" + r + "[2J   1\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("Z\xC3\xBCrich    22\n"), std::string::npos) << table;
+  EXPECT_EQ(text_columns("Z\xC3\xBCrich"), 6U);
+}
+
 TEST(HumanCell, PutsTheMillisecondsAfterTheSeconds) {
   EXPECT_EQ(human_cell(Cell{1'700'000'000.25}, Kind::kTime), "2023-11-14 22:13:20.250");
   EXPECT_EQ(human_cell(Cell{253'402'300'800.5}, Kind::kTime), "10000-01-01 00:00:00.500");

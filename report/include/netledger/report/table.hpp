@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -65,5 +66,14 @@ std::string human_rate(double bits_per_s);
 // A cell as people read it (human units, UTC times), and as machines do (exact).
 std::string human_cell(const Cell& c, Kind k, const TimeZone& tz = {});
 std::string exact_cell(const Cell& c);
+
+// Text from the database as valid UTF-8: a byte that starts or continues no well-formed
+// sequence (an agent's ifAlias in Latin-1, an SNI of any bytes, a hand-edited name) reads
+// as U+FFFD. Unless `controls`, control characters (C0, DEL, C1) do too: in text for
+// people (tables, Markdown, HTML) an escape sequence would act on the terminal. JSON and
+// CSV keep them, escaped or quoted: they are exact.
+std::string clean_text(std::string_view s, bool controls);
+// Terminal columns `s` takes: one per character.
+size_t text_columns(std::string_view s);
 
 }  // namespace netledger::report
