@@ -199,10 +199,15 @@ Result<std::vector<Target>> targets_of(const toml::table& root, const std::strin
     };
     t.port =
         static_cast<uint16_t>(number("port", {1, 65535, true, "a whole number from 1 to 65535"}, t.port));
-    // Text ("2c") or a whole number (3); toml++ casts a float to an integer unchecked.
-    std::string version = get("version").value<std::string>().value_or("2c");
-    if (const auto* vi = get("version").as_integer()) version = std::to_string(vi->get());
-    if (get("version") && !get("version").is_string() && !get("version").is_integer()) version.clear();
+    // Text ("2c") or a whole number (3); anything else, a float too (which toml++ would
+    // cast to an integer unchecked), is no version.
+    std::string version = "2c";
+    if (auto v = get("version"); v.is_string())
+      version = *v.value<std::string>();
+    else if (v.is_integer())
+      version = std::to_string(*v.value<int64_t>());
+    else if (v)
+      version.clear();
     if (version == "1")
       t.version = 1;
     else if (version == "2c" || version == "2")
