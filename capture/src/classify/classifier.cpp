@@ -9,6 +9,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "netledger/capture/names.hpp"
+
 namespace netledger::capture {
 
 namespace {
@@ -128,12 +130,8 @@ struct Classifier::Impl {
     } else {
       return;  // DNS queries and DHCP names are read by the name parsers, with their addresses
     }
-    // nDPI keeps the bytes as they came; a name is printable text without spaces, as a DNS
-    // name is (names.cpp), or it is not learned.
     const size_t n = strnlen(f->host_server_name, sizeof f->host_server_name);
-    if (!std::all_of(f->host_server_name, f->host_server_name + n,
-                     [](char c) { return c > 0x20 && c < 0x7F; }))
-      return;
+    if (!std::all_of(f->host_server_name, f->host_server_name + n, names::name_char)) return;
     out.name.assign(f->host_server_name, n);
   }
 

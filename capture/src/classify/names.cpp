@@ -34,8 +34,7 @@ uint32_t read_name(const uint8_t* msg, uint32_t n, uint32_t at, std::array<char,
     for (uint32_t i = 0; i < label; ++i) {
       char c = static_cast<char>(msg[at + 1 + i]);
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      // A name is text: anything that would not print is not learned.
-      if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7E) return 0;
+      if (!name_char(c)) return 0;  // a name is text: anything that would not print is not learned
       out[len++] = c;
     }
     at += 1 + label;

@@ -35,6 +35,13 @@ struct Found {
   std::optional<HostMac> mac;
 };
 
+// Whether `c` may be part of a host name learned from the traffic: printable, no space.
+// DNS labels are held to it, and so are the HTTP and TLS names nDPI hands back (it keeps
+// their bytes as they came).
+constexpr bool name_char(char c) {
+  return c > 0x20 && c < 0x7F;
+}
+
 // A DNS message over UDP (or over TCP with `tcp` set: a 2-byte length comes first): the
 // question's name, for each address an A or AAAA answer gives.
 void from_dns(const uint8_t* p, uint32_t n, bool tcp, Found& out);
