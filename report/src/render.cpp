@@ -97,68 +97,6 @@ std::string exact_cell(const Cell& c) {
 
 namespace {
 
-constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
-
-// The length of the well-formed UTF-8 sequence at `p` (RFC 3629), or 0.
-size_t sequence_length(const unsigned char* p, size_t n) {
-  const unsigned char b = p[0];
-  if (b < 0x80) return 1;
-  size_t len = 0;
-  unsigned char lo = 0x80;
-  unsigned char hi = 0xBF;  // the range of the second byte
-  if (b >= 0xC2 && b <= 0xDF) {
-    len = 2;
-  } else if (b >= 0xE0 && b <= 0xEF) {
-    len = 3;
-    if (b == 0xE0) lo = 0xA0;  // no overlong forms
-    if (b == 0xED) hi = 0x9F;  // no surrogates
-  } else if (b >= 0xF0 && b <= 0xF4) {
-    len = 4;
-    if (b == 0xF0) lo = 0x90;
-    if (b == 0xF4) hi = 0x8F;  // nothing past U+10FFFF
-  } else {
-    return 0;
-  }
-  if (n < len || p[1] < lo || p[1] > hi) return 0;
-  for (size_t i = 2; i < len; ++i) {
-    if ((p[i] & 0xC0) != 0x80) return 0;
-  }
-  return len;
-}
-
-bool control(const unsigned char* p, size_t len) {
-  if (len == 1) return p[0] < 0x20 || p[0] == 0x7F;
-  return len == 2 && p[0] == 0xC2 && p[1] < 0xA0;  // U+0080-U+009F
-}
-
-}  // namespace
-
-std::string clean_text(std::string_view s, bool controls) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  if (std::all_of(p, p + n, [](unsigned char b) { return b >= 0x20 && b < 0x7F; })) return std::string(s);
-  std::string out;
-  out.reserve(n);
-  for (size_t i = 0; i < n;) {
-    const size_t len = sequence_length(p + i, n - i);
-    if (len == 0 || (!controls && control(p + i, len))) {
-      out += kReplacement;
-      i += len == 0 ? 1 : len;
-      continue;
-    }
-    out.append(s.substr(i, len));
-    i += len;
-  }
-  return out;
-}
-
-size_t text_columns(std::string_view s) {
-  return static_cast<size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-namespace {
-
 std::string csv_quote(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
@@ -246,17 +184,6 @@ std::string human_rate(double bps) {
   return buf;
 }
 
-// The start and end of `s` around "...", `max` bytes in all, cut between characters.
-std::string elide_middle(const std::string& s, size_t max) {
-  if (max < 5 || s.size() <= max) return s;
-  size_t head = (max - 3) / 2;
-  size_t from = s.size() - (max - 3 - head);
-  auto continuation = [&](size_t i) { return (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80; };
-  while (head > 0 && continuation(head)) --head;
-  while (from < s.size() && continuation(from)) ++from;
-  return s.substr(0, head) + "..." + s.substr(from);
-}
-
 std::string render_table(const Table& t, const TimeZone& tz) {
   std::vector<size_t> cols;
   for (size_t i = 0; i < t.columns.size(); ++i) {
@@ -264,7 +191,7 @@ std::string render_table(const Table& t, const TimeZone& tz) {
   }
   std::vector<std::vector<std::string>> cells;
   std::vector<size_t> width(t.columns.size(), 0);
-  for (size_t i : cols) width[i] = t.columns[i].header.size();
+  for (size_t i : cols) width[i] = text_columns(t.columns[i].header);
   for (const auto& row : t.rows) {
     cells.emplace_back();
     for (size_t i : cols) {

@@ -86,12 +86,49 @@ TEST(Render, LongTextKeepsItsStartAndEndInATerminalTable) {
   EXPECT_EQ(table.find("r1500.pcap"), std::string::npos);
   EXPECT_NE(render_json(runs).find(names), std::string::npos);
   EXPECT_NE(render_csv(runs).find(names), std::string::npos);
-  // Cut between characters, never inside one: each e-acute is two bytes.
+  // Cut between characters, never inside one: each e-acute is two bytes, one column.
   const std::string accents = "\xc3\xa9t\xc3\xa9-\xc3\xa9t\xc3\xa9-\xc3\xa9t\xc3\xa9-\xc3\xa9t\xc3\xa9";
-  EXPECT_NE(render_table(one_column(accents, 17)).find("\xc3\xa9t\xc3\xa9-...-\xc3\xa9t\xc3\xa9 "),
+  EXPECT_NE(render_table(one_column(accents, 9)).find("\xc3\xa9t\xc3\xa9...\xc3\xa9t\xc3\xa9  complete"),
             std::string::npos)
-      << render_table(one_column(accents, 17));
+      << render_table(one_column(accents, 9));
   EXPECT_NE(render_table(one_column(names, 0)).find(names), std::string::npos);
+}
+
+// Host names and interface descriptions in Chinese, Japanese or Korean take two terminal
+// columns a character, as do emoji; an accent written as a combining mark takes none.
+TEST(TextColumns, CountWhatATerminalDraws) {
+  EXPECT_EQ(text_columns("sw1"), 3U);
+  EXPECT_EQ(text_columns("Z\xC3\xBCrich"), 6U);             // precomposed u-umlaut
+  EXPECT_EQ(text_columns("Zu\xCC\x88rich"), 6U);            // u and a combining diaeresis
+  EXPECT_EQ(text_columns("\xE6\x9D\xB1\xE4\xBA\xAC"), 4U);  // Tokyo in Han
+  EXPECT_EQ(text_columns("\xEC\x84\x9C\xEC\x9A\xB8"), 4U);  // Seoul in Hangul
+  EXPECT_EQ(text_columns("\xEF\xBC\xA1"), 2U);              // fullwidth A
+  EXPECT_EQ(text_columns("\xF0\x9F\x98\x80"), 2U);          // an emoji
+  EXPECT_EQ(text_columns("a\xE2\x80\x8B"
+                         "b"),
+            2U);                        // a zero-width space
+  EXPECT_EQ(text_columns("\xFF"), 1U);  // a malformed byte
+}
+
+TEST(Render, WideCharactersKeepTheColumnsAligned) {
+  Table t;
+  t.name = "interfaces";
+  t.columns = {{"alias", "Alias", Kind::kText}, {"n", "N", Kind::kCount}};
+  const std::string tokyo = "\xE6\x9D\xB1\xE4\xBA\xAC-uplink";  // 11 columns in 15 bytes
+  t.rows = {{tokyo, Cell{int64_t{7}}}, {std::string("core-uplink"), Cell{int64_t{12}}}};
+  const std::string table = render_table(t);
+  EXPECT_NE(table.find(tokyo + "   7\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("core-uplink  12\n"), std::string::npos) << table;
+  // Cut by columns: three a side of the dots in nine, a wide character whole or not at all.
+  const std::string han = "\xE6\x9D\xB1\xE4\xBA\xAC\xE9\x83\xBD\xE5\xBA\x81";  // 8 columns
+  EXPECT_EQ(elide_middle(han + han, 9), "\xE6\x9D\xB1...\xE5\xBA\x81");
+  EXPECT_EQ(elide_middle(han, 9), han);
+  // A combining mark stays with the letter it is drawn over, at either end.
+  EXPECT_EQ(elide_middle("ae\xCC\x81"
+                         "bcdefgh",
+                         7),
+            "ae\xCC\x81...gh");
+  EXPECT_EQ(elide_middle("abcdefghx\xCC\x81yz", 7), "ab...yz");
 }
 
 // A time with a fraction shows milliseconds after its seconds, whatever digits its year has

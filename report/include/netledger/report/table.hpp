@@ -73,7 +73,11 @@ std::string exact_cell(const Cell& c);
 // people (tables, Markdown, HTML) an escape sequence would act on the terminal. JSON and
 // CSV keep them, escaped or quoted: they are exact.
 std::string clean_text(std::string_view s, bool controls);
-// Terminal columns `s` takes: one per character.
+// Terminal columns `s` takes: none for a mark drawn over the character before it, two for
+// an East Asian wide character (Han, kana, Hangul, fullwidth forms, emoji), else one.
 size_t text_columns(std::string_view s);
+// `s` in at most `max` terminal columns: its start and end around "...", cut between
+// characters. Unchanged when it fits, or when `max` leaves no room for both ends.
+std::string elide_middle(const std::string& s, size_t max);
 
 }  // namespace netledger::report
