@@ -1,10 +1,15 @@
 // netledger capture -i IFACE --db PATH: live capture through the same pipeline as replay.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 
 #include "commands.hpp"
 #include "flow_options.hpp"
 #include "netledger/capture/pipeline.hpp"
+#include "netledger/report/table.hpp"
 #include "netledger/storage/writer.hpp"
 
 namespace netledger::cli {
@@ -15,9 +20,46 @@ struct CaptureArgs {
   capture::LiveOptions live;
   bool no_promisc = false;
   int64_t duration_s = 0;
+  int64_t status_s = -1;  // -1: every 10 s when standard error is a terminal, else never
   std::string db;
   capture::AccountantOptions flow;
 };
+
+// One line on standard error: what the capture has taken so far, and at what rate since
+// the line before, so a capture that runs for hours shows it is alive and keeping up.
+class StatusLine {
+ public:
+  explicit StatusLine(int64_t start_us) : start_us_(start_us), last_us_(start_us) {}
+
+  void print(const capture::FeedProgress& p) {
+    const double seconds = static_cast<double>(std::max<int64_t>(p.wall_us - last_us_, 1)) / 1e6;
+    const auto per_s = [&](uint64_t now, uint64_t before) {
+      return static_cast<double>(now - before) / seconds;
+    };
+    std::fprintf(stderr, "+%llds: %s (%.0f/s), %s (%s), %s live, dropped %llu (kernel) %llu (interface)\n",
+                 static_cast<long long>((p.wall_us - start_us_) / 1'000'000),
+                 counted(p.packets, "packet", "packets").c_str(), per_s(p.packets, packets_),
+                 report::human_bytes(static_cast<int64_t>(p.bytes)).c_str(),
+                 report::human_rate(per_s(p.bytes, bytes_) * 8).c_str(),
+                 counted(p.live_flows, "flow", "flows").c_str(),
+                 static_cast<unsigned long long>(p.drops.kernel),
+                 static_cast<unsigned long long>(p.drops.interface));
+    last_us_ = p.wall_us;
+    packets_ = p.packets;
+    bytes_ = p.bytes;
+  }
+
+ private:
+  int64_t start_us_;
+  int64_t last_us_;
+  uint64_t packets_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+int64_t wall_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
 
 int run_capture(CaptureArgs& a) {
   a.live.promiscuous = !a.no_promisc;
@@ -44,7 +86,13 @@ int run_capture(CaptureArgs& a) {
   }
   install_stop_signals();
   std::fprintf(stderr, "capturing on %s -> %s (Ctrl-C to stop)\n", a.live.interface.c_str(), a.db.c_str());
-  capture::FeedEnd end = pipeline.feed(**src, capture::FeedOptions{&stop_requested(), a.duration_s});
+  capture::FeedOptions feed;
+  feed.stop = &stop_requested();
+  feed.duration_s = a.duration_s;
+  feed.status_s = a.status_s >= 0 ? a.status_s : (isatty(STDERR_FILENO) != 0 ? 10 : 0);
+  StatusLine line(wall_us());
+  feed.on_status = [&line](const capture::FeedProgress& p) { line.print(p); };
+  capture::FeedEnd end = pipeline.feed(**src, feed);
   std::string status = "complete";
   int code = kExitOk;
   if (end == capture::FeedEnd::kSourceError || end == capture::FeedEnd::kSinkFailed) {
@@ -82,6 +130,10 @@ void add_capture(CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-promisc", args->no_promisc, "Do not put the interface into promiscuous mode");
   cmd->add_option("--duration", args->duration_s, "Stop after this many seconds (default: until Ctrl-C)")
       ->check(CLI::Range(int64_t{1}, int64_t{365} * 86400));
+  cmd->add_option("--status", args->status_s,
+                  "Print a line of what was captured so far every this many seconds, 0 for never "
+                  "(default: 10 when standard error is a terminal, else never)")
+      ->check(CLI::Range(int64_t{0}, int64_t{86400}));
   cmd->add_option("--db", args->db, "SQLite database file (created when absent)")->required();
   add_flow_options(cmd, args->flow);
   cmd->callback([args, &exit_code] { exit_code = run_capture(*args); });

@@ -64,7 +64,8 @@ int run_replay(const ReplayArgs& a) {
   auto t0 = std::chrono::steady_clock::now();
   std::string status = "complete";
   int code = kExitOk;
-  capture::FeedOptions feed{&stop_requested(), 0};
+  capture::FeedOptions feed;
+  feed.stop = &stop_requested();
   // The files are read merged in time order; one that breaks off is warned about and
   // the others go on.
   for (;;) {

@@ -1,5 +1,6 @@
 #include "netledger/capture/pipeline.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <utility>
@@ -98,7 +99,10 @@ void Pipeline::on_jump(const RawPacket& raw, int64_t at_us, const int64_t* next_
 
 template <class Source>
 FeedEnd Pipeline::feed_from(Source& source, const FeedOptions& options) {
-  const int64_t deadline_us = options.duration_s > 0 ? wall_now_us() + options.duration_s * 1'000'000 : 0;
+  const int64_t start_us = wall_now_us();
+  const int64_t deadline_us = options.duration_s > 0 ? start_us + options.duration_s * 1'000'000 : 0;
+  const int64_t status_us = options.on_status && options.status_s > 0 ? options.status_s * 1'000'000 : 0;
+  int64_t next_status_us = status_us != 0 ? start_us + status_us : 0;
   RawPacket raw;
   RawPacket next;
   bool have_next = false;  // `next` holds the packet read after one that jumped
@@ -154,9 +158,23 @@ FeedEnd Pipeline::feed_from(Source& source, const FeedOptions& options) {
       end = stats_.kind == "replay" ? FeedEnd::kTruncated : FeedEnd::kSourceError;
       break;
     }
-    // The wall clock is read on quiet reads and every 64 packets, not per packet.
-    bool check_clock = r == ReadResult::kTimeout || (stats_.packets_read & 0x3F) == 0;
-    if (!have_next && deadline_us != 0 && check_clock && wall_now_us() >= deadline_us) {
+    // The wall clock is read (for the duration and the status line) on quiet reads, every
+    // 64 packets, and when a live packet's own time says the next of those is due, so a
+    // trickle of packets never holds either back; not per packet.
+    const int64_t due_us = deadline_us == 0      ? next_status_us
+                           : next_status_us == 0 ? deadline_us
+                                                 : std::min(deadline_us, next_status_us);
+    if (due_us == 0) continue;
+    const bool check_clock = r == ReadResult::kTimeout || (stats_.packets_read & 0x3F) == 0 ||
+                             (r == ReadResult::kPacket && raw.ts_us >= due_us);
+    if (!check_clock) continue;
+    const int64_t now_us = wall_now_us();
+    if (next_status_us != 0 && now_us >= next_status_us) {
+      options.on_status(FeedProgress{now_us, stats_.packets_read, stats_.bytes_read, accountant_.live_flows(),
+                                     source.drops()});
+      next_status_us = now_us + status_us;
+    }
+    if (!have_next && deadline_us != 0 && now_us >= deadline_us) {
       end = FeedEnd::kStopped;
       break;
     }

@@ -3,7 +3,8 @@
 project's captures into one end with tcpreplay while `netledger capture` listens on the
 other, stops it with SIGINT, and expects the same per-host counts tshark found in the
 files (less only what libpcap reports as dropped). Also: --duration ends a capture by
-itself, and `interfaces` lists the capture devices.
+itself, on time even when packets trickle in; --status prints what was captured so far;
+and `interfaces` lists the capture devices.
 
 Usage: live_capture.py NETLEDGER_BINARY PCAPS_DIR
 Skips (77) without root, `ip netns` or tcpreplay."""
@@ -103,6 +104,35 @@ def main():
                                capture_output=True, text=True, timeout=30)
             took = time.monotonic() - t0
             checks.check(r.returncode == 0 and took < 10, f"--duration 1 ends the capture ({took:.1f} s, {r.stderr})")
+
+            # A trickle of packets (ping on the namespace's loopback, 10 a second) holds back
+            # neither --duration nor the status lines: the clock is read when a packet's time
+            # says they are due, not only every 64 packets (6.4 s of this trickle).
+            pinger = subprocess.Popen(in_ns("ping", "-q", "-i", "0.2", "127.0.0.1"), stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)
+            try:
+                time.sleep(0.5)
+                t0 = time.monotonic()
+                r = subprocess.run(in_ns(binary, "capture", "-i", "lo", "--duration", "3", "--status", "1", "--db",
+                                         nl.db("t.db")), capture_output=True, text=True, timeout=60)
+                took = time.monotonic() - t0
+            finally:
+                pinger.terminate()
+                pinger.wait(timeout=10)
+            checks.check(r.returncode == 0 and took < 4.5,
+                         f"--duration 3 ends a capture of a trickle on time ({took:.1f} s, {r.stderr.strip()})")
+            status = [line for line in r.stderr.splitlines() if line.startswith("+")]
+            counts = [int(line.split()[1]) for line in status]
+            checks.check(len(status) >= 2 and status[0].startswith("+1s: ") and status[1].startswith("+2s: "),
+                         f"--status 1 prints a line a second ({status})")
+            final = [line for line in r.stderr.splitlines() if line.startswith("captured ")]
+            total = int(final[0].split()[1]) if final else -1
+            checks.check(counts == sorted(counts) and 0 < counts[0] and counts[-1] <= total,
+                         f"status lines count up to the final count ({counts}, {total})")
+            quiet = subprocess.run(in_ns(binary, "capture", "-i", "nl-rx", "--duration", "1", "--db", nl.db("q.db")),
+                                   capture_output=True, text=True, timeout=30)
+            checks.check(not any(line.startswith("+") for line in quiet.stderr.splitlines()),
+                         f"no status lines by default when standard error is no terminal ({quiet.stderr.strip()})")
 
             r = subprocess.run(in_ns(binary, "capture", "-i", "no-such-if", "--db", nl.db("e.db")),
                                capture_output=True, text=True, timeout=30)

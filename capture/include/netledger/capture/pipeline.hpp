@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,9 +27,22 @@ enum class FeedEnd : uint8_t {
   kSourceError,  // a live source failed
 };
 
+// Where a live capture stands, for a status line.
+struct FeedProgress {
+  int64_t wall_us = 0;  // wall time now
+  uint64_t packets = 0;
+  uint64_t bytes = 0;
+  uint32_t live_flows = 0;
+  DropCounts drops;  // so far, by libpcap's count
+};
+
 struct FeedOptions {
   const std::atomic<bool>* stop = nullptr;  // checked between reads
   int64_t duration_s = 0;                   // live: stop after this long (0: no limit)
+  // Called about every `status_s` seconds of wall time (0: never), between reads, also
+  // while the interface is quiet.
+  int64_t status_s = 0;
+  std::function<void(const FeedProgress&)> on_status;
 };
 
 class Pipeline {
