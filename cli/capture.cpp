@@ -1,16 +1,12 @@
 // netledger capture -i IFACE --db PATH: live capture through the same pipeline as replay.
-#include <unistd.h>
-
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <memory>
 
 #include "commands.hpp"
 #include "flow_options.hpp"
 #include "netledger/capture/pipeline.hpp"
-#include "netledger/report/table.hpp"
 #include "netledger/storage/writer.hpp"
+#include "status_line.hpp"
 
 namespace netledger::cli {
 
@@ -20,46 +16,10 @@ struct CaptureArgs {
   capture::LiveOptions live;
   bool no_promisc = false;
   int64_t duration_s = 0;
-  int64_t status_s = -1;  // -1: every 10 s when standard error is a terminal, else never
+  int64_t status_s = kStatusOnTerminal;
   std::string db;
   capture::AccountantOptions flow;
 };
-
-// One line on standard error: what the capture has taken so far, and at what rate since
-// the line before, so a capture that runs for hours shows it is alive and keeping up.
-class StatusLine {
- public:
-  explicit StatusLine(int64_t start_us) : start_us_(start_us), last_us_(start_us) {}
-
-  void print(const capture::FeedProgress& p) {
-    const double seconds = static_cast<double>(std::max<int64_t>(p.wall_us - last_us_, 1)) / 1e6;
-    const auto per_s = [&](uint64_t now, uint64_t before) {
-      return static_cast<double>(now - before) / seconds;
-    };
-    std::fprintf(stderr, "+%llds: %s (%.0f/s), %s (%s), %s live, dropped %llu (kernel) %llu (interface)\n",
-                 static_cast<long long>((p.wall_us - start_us_) / 1'000'000),
-                 counted(p.packets, "packet", "packets").c_str(), per_s(p.packets, packets_),
-                 report::human_bytes(static_cast<int64_t>(p.bytes)).c_str(),
-                 report::human_rate(per_s(p.bytes, bytes_) * 8).c_str(),
-                 counted(p.live_flows, "flow", "flows").c_str(),
-                 static_cast<unsigned long long>(p.drops.kernel),
-                 static_cast<unsigned long long>(p.drops.interface));
-    last_us_ = p.wall_us;
-    packets_ = p.packets;
-    bytes_ = p.bytes;
-  }
-
- private:
-  int64_t start_us_;
-  int64_t last_us_;
-  uint64_t packets_ = 0;
-  uint64_t bytes_ = 0;
-};
-
-int64_t wall_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 int run_capture(CaptureArgs& a) {
   a.live.promiscuous = !a.no_promisc;
@@ -89,9 +49,8 @@ int run_capture(CaptureArgs& a) {
   capture::FeedOptions feed;
   feed.stop = &stop_requested();
   feed.duration_s = a.duration_s;
-  feed.status_s = a.status_s >= 0 ? a.status_s : (isatty(STDERR_FILENO) != 0 ? 10 : 0);
-  StatusLine line(wall_us());
-  feed.on_status = [&line](const capture::FeedProgress& p) { line.print(p); };
+  StatusLine line(StatusLine::kDrops);
+  line.attach(feed, a.status_s);
   capture::FeedEnd end = pipeline.feed(**src, feed);
   std::string status = "complete";
   int code = kExitOk;

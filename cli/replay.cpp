@@ -10,6 +10,7 @@
 #include "flow_options.hpp"
 #include "netledger/capture/pipeline.hpp"
 #include "netledger/storage/writer.hpp"
+#include "status_line.hpp"
 
 namespace netledger::cli {
 
@@ -20,6 +21,7 @@ struct ReplayArgs {
   std::string db;
   capture::AccountantOptions flow;
   bool quiet = false;
+  int64_t status_s = kStatusOnTerminal;
 };
 
 std::string join(const std::vector<std::string>& v) {
@@ -66,6 +68,8 @@ int run_replay(const ReplayArgs& a) {
   int code = kExitOk;
   capture::FeedOptions feed;
   feed.stop = &stop_requested();
+  StatusLine line(StatusLine::kPacketTime);
+  line.attach(feed, a.quiet && a.status_s == kStatusOnTerminal ? 0 : a.status_s);
   // The files are read merged in time order; one that breaks off is warned about and
   // the others go on.
   for (;;) {
@@ -115,7 +119,11 @@ void add_replay(CLI::App& app, int& exit_code) {
          "Capture files (pcap or pcapng; the format is found from the content); - for standard input")
       ->required();
   cmd->add_option("--db", args->db, "SQLite database file (created when absent)")->required();
-  cmd->add_flag("-q,--quiet", args->quiet, "No summary line");
+  cmd->add_flag("-q,--quiet", args->quiet, "No summary line (and no status lines unless --status asks)");
+  cmd->add_option("--status", args->status_s,
+                  "Print a line of what was read so far every this many seconds, 0 for never "
+                  "(default: 10 when standard error is a terminal, else never)")
+      ->check(CLI::Range(int64_t{0}, int64_t{86400}));
   add_flow_options(cmd, args->flow);
   cmd->callback([args, &exit_code] { exit_code = run_replay(*args); });
 }

@@ -171,7 +171,7 @@ FeedEnd Pipeline::feed_from(Source& source, const FeedOptions& options) {
     const int64_t now_us = wall_now_us();
     if (next_status_us != 0 && now_us >= next_status_us) {
       options.on_status(FeedProgress{now_us, stats_.packets_read, stats_.bytes_read, accountant_.live_flows(),
-                                     source.drops()});
+                                     source.drops(), stats_.last_packet_us});
       next_status_us = now_us + status_us;
     }
     if (!have_next && deadline_us != 0 && now_us >= deadline_us) {

@@ -3,7 +3,8 @@
 into parts, given in any order, interleaved packet by packet or one after another,
 through standard input or as files, gives the same hosts, protocols, flows and run
 times as the whole capture. Parts one after another in time are opened one at a time:
-hundreds of them replay with a few dozen descriptors.
+hundreds of them replay with a few dozen descriptors. A replay's status lines say how far
+it got.
 
 Usage: file_merge.py NETLEDGER_BINARY PCAPS_DIR"""
 import os
@@ -12,6 +13,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 from common import Checks, Netledger
 
@@ -80,6 +82,29 @@ def main():
         # Several captures in any order: the same dataset.
         own = sorted(os.path.join(pcaps, f) for f in os.listdir(pcaps) if f.endswith((".pcap", ".pcapng")))
         same_as_whole(own, list(reversed(own)), "every own capture, in reverse order")
+
+        # A replay through a pipe that pauses: --status 1 says how far it got, by packet time.
+        # Not on a terminal, and without --status, it says nothing until its summary.
+        def paused_replay(*extra):
+            proc = subprocess.Popen([binary, "replay", "-", "--db", nl.db(f"paused{len(extra)}.db"), *extra],
+                                    stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=False)
+            proc.stdin.write(header + b"".join(recs[:100]))
+            proc.stdin.flush()
+            time.sleep(1.5)
+            _, err = proc.communicate(b"".join(recs[100:]), timeout=60)
+            return proc.returncode, err.decode(errors="replace").splitlines()
+
+        code, lines = paused_replay("--status", "1")
+        status = [line for line in lines if line.startswith("+")]
+        checks.check(code == 0 and len(status) >= 1 and status[0].startswith("+1s: "),
+                      f"--status 1 prints a line after a pause of 1.5 s ({lines})")
+        if status:
+            read = int(status[0].split()[1])
+            checks.check(100 <= read <= len(recs) and " live, packet time 20" in status[0],
+                         f"the line counts what was read and names the packet time ({status[0]})")
+        code, lines = paused_replay()
+        checks.check(code == 0 and not any(line.startswith("+") for line in lines),
+                     f"no status line by default off a terminal ({lines})")
 
         # Hundreds of rotated files, one packet each, with 40 descriptors to open them with.
         many = [write(os.path.join(work, f"r{i:03}.pcap"), header, [rec]) for i, rec in enumerate(recs[:300])]

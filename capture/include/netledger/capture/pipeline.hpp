@@ -33,7 +33,8 @@ struct FeedProgress {
   uint64_t packets = 0;
   uint64_t bytes = 0;
   uint32_t live_flows = 0;
-  DropCounts drops;  // so far, by libpcap's count
+  DropCounts drops;       // so far, by libpcap's count
+  int64_t packet_us = 0;  // the time of the newest packet so far
 };
 
 struct FeedOptions {
