@@ -35,7 +35,9 @@ void print_warning(const std::string& message) {
 
 }  // namespace netledger::cli
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace netledger::cli;
   CLI::App app{"netledger: per-host and per-protocol traffic accounting into one SQLite file"};
   app.require_subcommand(1);
@@ -58,9 +60,19 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     (void)app.exit(e);
     return kExitUsage;
-  } catch (const std::exception& e) {
-    print_error(e.what());
-    return kExitFailed;
   }
   return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Whatever escapes a command (no memory left, say) is one line and a failed exit, never an
+  // abort without a word.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    netledger::cli::print_error(e.what());
+    return netledger::cli::kExitFailed;
+  }
 }

@@ -107,7 +107,7 @@ std::string cycle_line(const DeviceCycle& c) {
   return line;
 }
 
-int run_poll(PollArgs a) {
+int run_poll(const PollArgs& a) {
   auto targets = targets_from(a);
   if (!targets.ok()) {
     print_error(targets.error().message);

@@ -114,7 +114,7 @@ void add_reverse_dns(report::Table& t) {
   }
 }
 
-const char* kKinds =
+constexpr const char* kKinds =
     "hosts, host ADDRESS, protocols, flows, top, timeline, summary, interfaces, devices, health, runs, "
     "overview";
 
@@ -174,7 +174,10 @@ int run_report(const ReportArgs& a) {
     if (std::find(kinds.begin(), kinds.end(), a.kind) == kinds.end()) {
       std::string list;
       for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + k;
-      print_error("report " + a.kind + " takes no " + opt + " (it is for: " + list + ")");
+      std::string message = "report " + a.kind;
+      message += " takes no " + opt;
+      message += " (it is for: " + list + ")";
+      print_error(message);
       return kExitUsage;
     }
   }

@@ -6,7 +6,7 @@ set -euo pipefail
 
 build=(build-essential cmake pkg-config libpcap-dev libsnmp-dev libsqlite3-dev libcli11-dev libgtest-dev
        libndpi-dev libtomlplusplus-dev ieee-data)
-test=(python3 clang-format tcpdump tcpreplay iproute2 util-linux procps snmp snmpd snmpsim chromium sqlite3)
+test=(python3 clang-format clang-tidy tcpdump tcpreplay iproute2 util-linux procps snmp snmpd snmpsim chromium sqlite3)
 
 want=("${build[@]}")
 [ "${1:-build}" = test ] && want+=("${test[@]}")

@@ -59,7 +59,7 @@ void FlowTable::grow_index() {
 
 uint32_t FlowTable::insert(const FlowKey& key, uint64_t hash, int64_t due_s) {
   // Keep the load factor at or below one half: probes stay short.
-  if ((size_ + 1) * 2 > slots_.size()) grow_index();
+  if ((size_t{size_} + 1) * 2 > slots_.size()) grow_index();
   uint32_t index = 0;
   if (!free_.empty()) {
     index = free_.back();

@@ -36,7 +36,7 @@ size_t format_v4(const uint8_t* b, char* out) noexcept {
 size_t format_v6(const uint8_t* b, char* out) noexcept {
   static constexpr char kHex[] = "0123456789abcdef";
   unsigned w[8];
-  for (int i = 0; i < 8; ++i) w[i] = static_cast<unsigned>(b[2 * i] << 8 | b[2 * i + 1]);
+  for (size_t i = 0; i < 8; ++i) w[i] = static_cast<unsigned>(b[2 * i] << 8 | b[2 * i + 1]);
   int best = -1;
   int best_len = 0;
   int cur = -1;
@@ -88,7 +88,7 @@ size_t IpAddr::format(char* out) const noexcept {
 
 std::string IpAddr::to_string() const {
   char buf[kTextSize];
-  return std::string(buf, format(buf));
+  return {buf, format(buf)};
 }
 
 }  // namespace netledger

@@ -9,7 +9,7 @@
 namespace netledger {
 
 std::string format_utc(int64_t epoch_s) {
-  std::time_t t = static_cast<std::time_t>(epoch_s);
+  auto t = static_cast<std::time_t>(epoch_s);
   std::tm tm{};
   gmtime_r(&t, &tm);
   return format_tm(tm);
@@ -48,7 +48,7 @@ Result<int64_t> parse_time(std::string_view text, int64_t now_s) {
       case 'm': unit = 60; break;
       case 'h': unit = 3600; break;
       case 'd': unit = 86400; break;
-      case 'w': unit = 7 * 86400; break;
+      case 'w': unit = int64_t{7} * 86400; break;
       default: break;
     }
     if (unit != 0 && parse_int(text.substr(0, text.size() - 1), n) && n >= 0) {
@@ -87,7 +87,7 @@ int64_t day_start(int64_t epoch_s) {
 }
 
 int64_t month_start(int64_t epoch_s) {
-  std::time_t t = static_cast<std::time_t>(epoch_s);
+  auto t = static_cast<std::time_t>(epoch_s);
   std::tm tm{};
   gmtime_r(&t, &tm);
   tm.tm_mday = 1;
@@ -96,7 +96,7 @@ int64_t month_start(int64_t epoch_s) {
 }
 
 int64_t next_month(int64_t month_start_s) {
-  std::time_t t = static_cast<std::time_t>(month_start_s);
+  auto t = static_cast<std::time_t>(month_start_s);
   std::tm tm{};
   gmtime_r(&t, &tm);
   tm.tm_mon += 1;
@@ -119,7 +119,7 @@ Result<int64_t> parse_length(std::string_view text, std::string_view units, cons
       case 'm': unit = 60; break;
       case 'h': unit = 3600; break;
       case 'd': unit = 86400; break;
-      case 'w': unit = 7 * 86400; break;
+      case 'w': unit = int64_t{7} * 86400; break;
       default: break;
     }
   }

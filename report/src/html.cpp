@@ -49,14 +49,14 @@ Chart drawable(Chart c) {
 }
 
 std::string short_time(int64_t t, const TimeZone& tz, int64_t span) {
-  std::time_t tt = static_cast<std::time_t>(t);
+  auto tt = static_cast<std::time_t>(t);
   std::tm tm{};
   if (tz.local) {
     localtime_r(&tt, &tm);
   } else {
     gmtime_r(&tt, &tm);
   }
-  if (span > 3 * 86400) {
+  if (span > int64_t{3} * 86400) {
     std::string day = format_tm(tm);
     return day.substr(0, day.find(' '));
   }

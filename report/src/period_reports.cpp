@@ -77,7 +77,7 @@ Result<Document> top_document(const storage::Database& db, const ReportOptions& 
       if (bars.series.empty()) bars.series.push_back(ChartSeries{"bytes", {}});
       bars.series[0].values.push_back(static_cast<double>(b));
     }
-    t.notes.push_back("Share: of all bytes seen, each counted once; a host's sent and received together.");
+    t.notes.emplace_back("Share: of all bytes seen, each counted once; a host's sent and received together.");
     bars.title = "Top talkers";
   } else if (by == "protocols" || by == "protocol" || by == "apps" || by == "app") {
     const bool apps = by.rfind("app", 0) == 0;
@@ -139,9 +139,9 @@ Result<Document> timeline_document(const storage::Database& db, const ReportOpti
   char step_text[96];
   std::snprintf(step_text, sizeof step_text, "Step %lld s, from %s buckets.",
                 static_cast<long long>(tl->step_s), storage::resolution_name(tl->resolution));
-  d.intro.push_back(step_text);
+  d.intro.emplace_back(step_text);
   if (tl->step_s != o.step_s) {
-    d.intro.push_back("The step was widened to the finest data that covers this range.");
+    d.intro.emplace_back("The step was widened to the finest data that covers this range.");
   }
   const bool ifs = *by == storage::SeriesBy::kInterface;
   Chart c;
@@ -162,7 +162,7 @@ Result<Document> timeline_document(const storage::Database& db, const ReportOpti
                  {"bytes_in", "In", Kind::kBytes},         {"bytes_out", "Out", Kind::kBytes},
                  {"in_bits_per_s", "In avg", Kind::kRate}, {"out_bits_per_s", "Out avg", Kind::kRate}};
   }
-  const double step = static_cast<double>(tl->step_s);
+  const auto step = static_cast<double>(tl->step_s);
   for (const auto& s : tl->series) {
     ChartSeries in{ifs ? s.name + " in" : s.name, {}};
     ChartSeries out{s.name + " out", {}};
@@ -194,7 +194,7 @@ Result<Document> interfaces_document(const storage::Database& db, const ReportOp
   Document d;
   d.title = "Interface utilisation";
   d.intro.push_back(range_text(o.range));
-  d.intro.push_back("95th percentile: the polled samples sorted, the top 5% dropped (burstable billing).");
+  d.intro.emplace_back("95th percentile: the polled samples sorted, the top 5% dropped (burstable billing).");
   Table& t = *inventory;
   // The period's statistics beside the inventory: averages, peaks, 95th percentiles.
   for (const char* key : {"samples", "avg_in_bps", "avg_out_bps", "max_in_bps", "max_out_bps", "p95_in_bps",
@@ -222,10 +222,10 @@ Result<Document> interfaces_document(const storage::Database& db, const ReportOp
       continue;
     }
     double p95 = std::max(u->p95_in_bps, u->p95_out_bps);
-    row.push_back(Cell{static_cast<int64_t>(u->samples)});
+    row.emplace_back(static_cast<int64_t>(u->samples));
     for (double v :
          {u->avg_in_bps, u->avg_out_bps, u->max_in_bps, u->max_out_bps, u->p95_in_bps, u->p95_out_bps}) {
-      row.push_back(Cell{v});
+      row.emplace_back(v);
     }
     row.push_back(u->speed_bps > 0 ? Cell{100.0 * p95 / static_cast<double>(u->speed_bps)} : Cell{});
     charted.push_back(u);
@@ -277,7 +277,7 @@ Result<Document> summary_document(const storage::Database& db, const ReportOptio
   bars.title = d.title;
   bars.series.push_back(ChartSeries{"bytes", {}});
   for (const auto& p : *rows) {
-    double secs = static_cast<double>(p.end_s - p.start_s);
+    auto secs = static_cast<double>(p.end_s - p.start_s);
     if (p.current) secs = static_cast<double>(std::max<int64_t>(1, o.now_s - p.start_s));
     t.rows.push_back({Cell{p.start_s}, Cell{p.end_s}, count(p.bytes), count(p.packets), count(p.flows),
                       Cell{static_cast<double>(p.bytes) * 8 / secs},
@@ -285,7 +285,7 @@ Result<Document> summary_document(const storage::Database& db, const ReportOptio
     bars.labels.push_back(format_utc(p.start_s).substr(0, o.monthly ? 7 : 10));
     bars.series[0].values.push_back(static_cast<double>(p.bytes));
   }
-  t.notes.push_back(
+  t.notes.emplace_back(
       "Bytes: every frame once (innermost transport). Estimate: the current period at its pace so far.");
   if (!bars.labels.empty()) d.charts.push_back(std::move(bars));
   d.tables.push_back(std::move(t));

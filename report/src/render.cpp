@@ -32,7 +32,7 @@ bool no_number(const Cell& c) {
 
 std::string zoned(int64_t t, const TimeZone& tz) {
   if (!tz.local) return format_utc(t);
-  std::time_t tt = static_cast<std::time_t>(t);
+  auto tt = static_cast<std::time_t>(t);
   std::tm tm{};
   localtime_r(&tt, &tm);
   char zone[48];
@@ -158,9 +158,9 @@ bool parse_format(const std::string& text, Format& out) {
 }
 
 std::string human_bytes(int64_t bytes) {
-  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
   if (bytes < 1024) return std::to_string(bytes) + " B";
-  double v = static_cast<double>(bytes);
+  auto v = static_cast<double>(bytes);
   int u = 0;
   while (v >= 1024.0 && u < 5) {
     v /= 1024.0;
@@ -172,7 +172,7 @@ std::string human_bytes(int64_t bytes) {
 }
 
 std::string human_rate(double bps) {
-  static const char* kUnits[] = {"b/s", "kb/s", "Mb/s", "Gb/s", "Tb/s"};
+  static constexpr const char* kUnits[] = {"b/s", "kb/s", "Mb/s", "Gb/s", "Tb/s"};
   int u = 0;
   while (bps >= 1000.0 && u < 4) {
     bps /= 1000.0;

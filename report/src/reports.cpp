@@ -81,7 +81,7 @@ Result<Table> apps_report(const storage::Database& db, const ReportOptions& o) {
                {"bytes", "Bytes", Kind::kBytes},
                {"flows", "Flows", Kind::kCount}};
   for (const auto& r : *rows) t.rows.push_back({r.app, count(r.packets), count(r.bytes), count(r.flows)});
-  t.notes.push_back("Bytes per application: each flow's bytes, once per IP layer that carried it.");
+  t.notes.emplace_back("Bytes per application: each flow's bytes, once per IP layer that carried it.");
   return t;
 }
 

@@ -57,8 +57,8 @@ char32_t code_point(const unsigned char* p, size_t len) {
 // read in the built-in C.UTF-8 locale whatever the user's locale is; null where the C
 // library has no such locale.
 locale_t utf8_locale() {
-  static const locale_t l = newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr);
-  return l;
+  static const locale_t kUtf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr);
+  return kUtf8;
 }
 
 // While one lives, this thread's character classes are C.UTF-8's (when there is such a

@@ -265,7 +265,9 @@ Result<std::vector<Target>> targets_of(const toml::table& root, const std::strin
         const toml::table* pt = pnode.as_table();
         if (pt == nullptr) return bad(path, where, "ports." + port + " must be a table");
         Thresholds th = t.thresholds;
-        if (Status s = thresholds(*pt, th, path, where + " port " + port); !s.ok()) return s.error();
+        std::string place = where;
+        place += " port " + port;
+        if (Status s = thresholds(*pt, th, path, place); !s.ok()) return s.error();
         t.port_thresholds[port] = th;
         for (const char* flag : {"critical", "must_be_up"}) {
           auto v = (*pt)[flag];

@@ -197,7 +197,7 @@ class DevicePoller {
     k.ports = out_.interfaces;
   }
 
-  bool stopped() const {
+  [[nodiscard]] bool stopped() const {
     return (o_.stop != nullptr && o_.stop->load()) || (deadline_ms_ != 0 && mono_ms() >= deadline_ms_);
   }
 

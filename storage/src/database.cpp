@@ -26,8 +26,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, OpenMo
   // SQLite's memory statistics take a global mutex around every allocation; nothing
   // here reads them. This must be set before the library initialises, so it is set once
   // before the first open.
-  static const bool configured = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
-  (void)configured;
+  static const bool kConfigured = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
+  (void)kConfigured;
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {

@@ -109,7 +109,7 @@ int64_t resolution_seconds(Resolution r) noexcept {
     case Resolution::kMinute: return 60;
     case Resolution::kHour: return 3600;
     case Resolution::kDay: return 86400;
-    case Resolution::kMonth: return 31 * 86400;
+    case Resolution::kMonth: return int64_t{31} * 86400;
   }
   return 60;
 }

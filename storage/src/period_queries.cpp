@@ -201,6 +201,7 @@ Result<Timeline> query_timeline(const Database& db, TimeRange range, int64_t ste
   }
   if (rc != SQLITE_DONE) return db.error("query timeline");
   std::vector<std::string> order;
+  order.reserve(totals.size());
   for (const auto& [name, t] : totals) order.push_back(name);
   std::sort(order.begin(), order.end(), [&](const std::string& a, const std::string& c) {
     return totals[a] != totals[c] ? totals[a] > totals[c] : a < c;
@@ -242,12 +243,12 @@ Result<std::vector<PeriodRow>> query_summary(const Database& db, TimeRange range
     if (!monthly) return {day_start(t), day_start(t) + 86400};
     // A billing month runs from day N of one month to day N of the next.
     int64_t m = month_start(t);
-    int64_t start = m + (billing_day - 1) * 86400;
+    int64_t start = m + (billing_day - 1) * int64_t{86400};
     if (t < start) {
       int64_t prev = month_start(m - 1);
-      return {prev + (billing_day - 1) * 86400, start};
+      return {prev + (billing_day - 1) * int64_t{86400}, start};
     }
-    return {start, next_month(m) + (billing_day - 1) * 86400};
+    return {start, next_month(m) + (billing_day - 1) * int64_t{86400}};
   };
   int rc = 0;
   while ((rc = st->step()) == SQLITE_ROW) {
@@ -264,8 +265,8 @@ Result<std::vector<PeriodRow>> query_summary(const Database& db, TimeRange range
   for (auto& [start, p] : periods) {
     if (now_s >= p.start_s && now_s < p.end_s) {
       p.current = true;
-      double elapsed = static_cast<double>(now_s - p.start_s);
-      double length = static_cast<double>(p.end_s - p.start_s);
+      auto elapsed = static_cast<double>(now_s - p.start_s);
+      auto length = static_cast<double>(p.end_s - p.start_s);
       p.estimate_bytes = elapsed > 0 ? static_cast<double>(p.bytes) * length / elapsed : 0;
     }
     out.push_back(p);

@@ -45,16 +45,17 @@ class SightingCache {
   [[nodiscard]] size_t size() const noexcept { return names_.size() + macs_.size(); }
 
   // Keys order as their table's primary key does.
+  // (clang-tidy 14 takes the defaulted <=>'s comparisons with 0 for null pointers.)
   struct NameKey {
     int64_t host_id;
     std::string name;
     NameSource source;
-    friend auto operator<=>(const NameKey&, const NameKey&) = default;
+    friend auto operator<=>(const NameKey&, const NameKey&) = default;  // NOLINT(modernize-use-nullptr)
   };
   struct MacKey {
     int64_t host_id;
     std::array<uint8_t, 6> mac;
-    friend auto operator<=>(const MacKey&, const MacKey&) = default;
+    friend auto operator<=>(const MacKey&, const MacKey&) = default;  // NOLINT(modernize-use-nullptr)
   };
 
  private:

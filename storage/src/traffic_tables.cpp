@@ -37,7 +37,7 @@ int64_t period_start_from(int64_t t, bool month) {
 }
 
 std::string traffic_source(const std::string& base, Resolution r) {
-  const std::string table = base + "_" + resolution_name(r);
+  std::string table = base + "_" + resolution_name(r);
   const bool folded = r == Resolution::kDay || r == Resolution::kMonth;
   if (folded && (base == "host_traffic" || base == "protocol_traffic")) return "v_" + table;
   return table;

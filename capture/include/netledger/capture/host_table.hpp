@@ -54,7 +54,7 @@ class HostTable {
     uint64_t h = IpAddrHash{}(host) ^ ((uint64_t{ip_proto} << 32 | app) * 0x9E3779B97F4A7C15ULL);
     return static_cast<size_t>(h ^ (h >> 29));
   }
-  size_t find(const IpAddr& host, uint8_t ip_proto, LabelId app) const {
+  [[nodiscard]] size_t find(const IpAddr& host, uint8_t ip_proto, LabelId app) const {
     const size_t mask = slots_.size() - 1;
     for (size_t i = hash(host, ip_proto, app) & mask;; i = (i + 1) & mask) {
       const HostBucket& b = slots_[i];

@@ -88,7 +88,7 @@ class Inspector {
   static constexpr size_t kRingBytes = size_t{1} << 20;
   static constexpr uint32_t kChunk = 4096;  // answers are kept in chunks that never move
 
-  Answer& at(uint32_t slot) const noexcept { return chunks_[slot / kChunk][slot % kChunk]; }
+  [[nodiscard]] Answer& at(uint32_t slot) const noexcept { return chunks_[slot / kChunk][slot % kChunk]; }
   uint64_t send(const Header& h, const void* body);
   void handle(const Header& h, const uint8_t* body);
   void run();

@@ -60,7 +60,7 @@ class IpAddr {
     return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0 && a.family_ == b.family_;
   }
   friend auto operator<=>(const IpAddr& a, const IpAddr& b) noexcept {
-    if (auto c = a.family_ <=> b.family_; c != 0) return c;
+    if (auto c = a.family_ <=> b.family_; std::is_neq(c)) return c;
     return std::memcmp(a.bytes_.data(), b.bytes_.data(), 16) <=> 0;
   }
 
