@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -13,16 +12,7 @@
 
 namespace netledger::cli {
 
-namespace {
-
-int64_t wall_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
-
-StatusLine::StatusLine(Tail tail) : tail_(tail), start_us_(wall_us()), last_us_(start_us_) {}
+StatusLine::StatusLine(Tail tail) : tail_(tail), start_us_(wall_clock_us()), last_us_(start_us_) {}
 
 void StatusLine::attach(capture::FeedOptions& feed, int64_t every_s) {
   feed.status_s = every_s != kStatusOnTerminal ? every_s : (isatty(STDERR_FILENO) != 0 ? 10 : 0);

@@ -1,7 +1,6 @@
 #include "netledger/capture/pipeline.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <ctime>
 #include <utility>
 
@@ -13,11 +12,6 @@ namespace {
 
 int64_t wall_now_s() {
   return static_cast<int64_t>(std::time(nullptr));
-}
-
-int64_t wall_now_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
@@ -99,7 +93,7 @@ void Pipeline::on_jump(const RawPacket& raw, int64_t at_us, const int64_t* next_
 
 template <class Source>
 FeedEnd Pipeline::feed_from(Source& source, const FeedOptions& options) {
-  const int64_t start_us = wall_now_us();
+  const int64_t start_us = wall_clock_us();
   const int64_t deadline_us = options.duration_s > 0 ? start_us + options.duration_s * 1'000'000 : 0;
   const int64_t status_us = options.on_status && options.status_s > 0 ? options.status_s * 1'000'000 : 0;
   int64_t next_status_us = status_us != 0 ? start_us + status_us : 0;
@@ -149,7 +143,7 @@ FeedEnd Pipeline::feed_from(Source& source, const FeedOptions& options) {
       }
     } else if (r == ReadResult::kTimeout) {
       // A quiet interface: let wall time close buckets and expire flows.
-      accountant_.advance(wall_now_us());
+      accountant_.advance(wall_clock_us());
     } else if (r == ReadResult::kEnd) {
       end = (options.stop != nullptr && options.stop->load()) ? FeedEnd::kStopped : FeedEnd::kComplete;
       break;
@@ -168,7 +162,7 @@ FeedEnd Pipeline::feed_from(Source& source, const FeedOptions& options) {
     const bool check_clock = r == ReadResult::kTimeout || (stats_.packets_read & 0x3F) == 0 ||
                              (r == ReadResult::kPacket && raw.ts_us >= due_us);
     if (!check_clock) continue;
-    const int64_t now_us = wall_now_us();
+    const int64_t now_us = wall_clock_us();
     if (next_status_us != 0 && now_us >= next_status_us) {
       options.on_status(FeedProgress{now_us, stats_.packets_read, stats_.bytes_read, accountant_.live_flows(),
                                      source.drops(), stats_.last_packet_us});

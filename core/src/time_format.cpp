@@ -1,12 +1,18 @@
 #include "netledger/core/time_format.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
 #include "netledger/core/counted.hpp"
 
 namespace netledger {
+
+int64_t wall_clock_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
 
 std::string format_utc(int64_t epoch_s) {
   auto t = static_cast<std::time_t>(epoch_s);

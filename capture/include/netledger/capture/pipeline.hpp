@@ -27,7 +27,7 @@ enum class FeedEnd : uint8_t {
   kSourceError,  // a live source failed
 };
 
-// Where a live capture stands, for a status line.
+// Where a run stands, for a status line.
 struct FeedProgress {
   int64_t wall_us = 0;  // wall time now
   uint64_t packets = 0;

@@ -26,6 +26,9 @@ constexpr int64_t within_calendar_us(int64_t epoch_us) {
   return epoch_us < kFirstUs ? kFirstUs : epoch_us > kLastUs ? kLastUs : epoch_us;
 }
 
+// The wall clock now, in epoch microseconds.
+int64_t wall_clock_us();
+
 // "2026-11-21 13:05:00" in UTC.
 std::string format_utc(int64_t epoch_s);
 // The same text for a broken-down time (UTC or local), the year always four digits or
